@@ -1,0 +1,340 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using EventDriven.Generators.Helpers;
+using EventDriven.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace EventDriven.Generators
+{
+    public sealed partial class DispatchTableGenerator
+    {
+        /// <summary>Turns a <see cref="TableSpec"/> into C#. Pure text work: no symbols, everything sorted ordinally.</summary>
+        internal static class Emitter
+        {
+            private const string GeneratedNamespace = "EventDriven.Generated";
+            private static readonly string s_generatedCode =
+                "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(Emitter).Assembly.GetName().Version + "\")]";
+
+            public static string TableClassName(string assemblyName)
+            {
+                var name = new StringBuilder("EventDispatchTable_");
+                foreach (char c in assemblyName)
+                {
+                    name.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
+                }
+
+                return name.ToString();
+            }
+
+            public static void Emit(SourceProductionContext output, TableSpec table)
+            {
+                if (table.Handlers.Count > 0)
+                {
+                    output.AddSource("EventDispatchTable.g.cs", SourceText.From(EmitTable(table), Encoding.UTF8));
+                    output.AddSource("EventDrivenTopology.g.cs", SourceText.From(EmitTopology(table), Encoding.UTF8));
+                }
+
+                if (table.Handlers.Count > 0 || table.ReferencedTables.Count > 0)
+                {
+                    output.AddSource("EventDrivenModuleInitializer.g.cs", SourceText.From(EmitModuleInitializer(table), Encoding.UTF8));
+                }
+            }
+
+            internal static string EmitTable(TableSpec table)
+            {
+                List<EventRoute> routes = BuildRoutes(table.Handlers);
+                Dictionary<string, string> descriptorFields = UniqueNames(table.Handlers.Select(static h => h.TypeName), table.Handlers.Select(static h => "s_" + Camel(h.SimpleName)));
+
+                var w = new SourceWriter();
+                WriteHeader(w);
+                w.Line("[assembly: global::EventDriven.Dispatch.EventDispatchTableAttribute(typeof(global::" + GeneratedNamespace + "." + table.TableClassName + "), HandledEvents = new global::System.Type[]")
+                    .Line("{");
+                foreach (EventRoute route in routes)
+                {
+                    w.Line("    typeof(" + route.Event.TypeName + "),");
+                }
+
+                w.Line("})]")
+                    .Line()
+                    .Line("namespace " + GeneratedNamespace)
+                    .OpenBrace()
+                    .Line("/// <summary>")
+                    .Line("/// The static dispatch table of assembly '" + Xml(table.AssemblyName) + "', written by the EventDriven source generator.")
+                    .Line("/// Each event type has a dispatcher that calls its handlers directly, in <c>Order</c>, then full-name order.")
+                    .Line("/// </summary>")
+                    .Line(s_generatedCode)
+                    .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
+                    .Line("public sealed class " + table.TableClassName + " : global::EventDriven.Dispatch.IEventDispatchTable")
+                    .OpenBrace();
+
+                foreach (HandlerSpec handler in table.Handlers)
+                {
+                    w.Line("private static readonly global::EventDriven.HandlerDescriptor " + descriptorFields[handler.TypeName] + " = new global::EventDriven.HandlerDescriptor(")
+                        .Line("    " + Literal(handler.DisplayName) + ", " + handler.Order.ToString(CultureInfo.InvariantCulture) + ", " + Bool(handler.Idempotent) + ", new string[] { " + string.Join(", ", handler.Publishes.Select(Literal)) + (handler.Publishes.Count > 0 ? " " : string.Empty) + "});");
+                }
+
+                w.Line()
+                    .Line("private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]")
+                    .OpenBrace();
+                foreach (EventRoute route in routes)
+                {
+                    w.Line("new global::EventDriven.EventRouteInfo(" + Literal(route.Event.DisplayName) + ", new global::EventDriven.HandlerDescriptor[] { "
+                        + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " }),");
+                }
+
+                w.CloseBrace(");")
+                    .Line()
+                    .Line("/// <summary>The one instance; register it with <see cref=\"Register\"/>.</summary>")
+                    .Line("public static readonly " + table.TableClassName + " Instance = new " + table.TableClassName + "();")
+                    .Line()
+                    .Line("private " + table.TableClassName + "()")
+                    .OpenBrace()
+                    .CloseBrace()
+                    .Line()
+                    .Line("/// <summary>Hands this table to the runtime; the generated module initializer calls it, and so do the module initializers of referencing assemblies.</summary>")
+                    .Line("public static void Register() => global::EventDriven.Dispatch.EventDispatchTables.Register(Instance);")
+                    .Line()
+                    .Line("/// <inheritdoc />")
+                    .Line("public string AssemblyName => " + Literal(table.AssemblyName) + ";")
+                    .Line()
+                    .Line("/// <inheritdoc />")
+                    .Line("public global::EventDriven.EventTopology Topology => s_topology;")
+                    .Line()
+                    .Line("/// <inheritdoc />")
+                    .Line("public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)")
+                    .OpenBrace();
+                foreach (HandlerSpec handler in table.Handlers)
+                {
+                    w.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<" + handler.TypeName + ">(services, static serviceProvider => new " + handler.TypeName + "(" + Arguments(handler) + "));");
+                }
+
+                w.CloseBrace()
+                    .Line()
+                    .Line("/// <inheritdoc />")
+                    .Line("public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)")
+                    .OpenBrace();
+                foreach (EventRoute route in routes)
+                {
+                    w.Line("routes.Add<" + route.Event.TypeName + ">(new " + route.DispatcherName + "(");
+                    for (int i = 0; i < route.Handlers.Count; i++)
+                    {
+                        w.Line("    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + route.Handlers[i].Handler.TypeName + ">(services)" + (i < route.Handlers.Count - 1 ? "," : "));"));
+                    }
+                }
+
+                w.CloseBrace();
+                foreach (EventRoute route in routes)
+                {
+                    w.Line();
+                    WriteDispatcher(w, route, descriptorFields);
+                }
+
+                w.CloseBrace().CloseBrace();
+                return w.ToString();
+            }
+
+            private static void WriteDispatcher(SourceWriter w, EventRoute route, Dictionary<string, string> descriptorFields)
+            {
+                string eventType = route.Event.TypeName;
+                Dictionary<string, string> fields = UniqueNames(route.Handlers.Select(static h => h.Handler.TypeName), route.Handlers.Select(static h => "_" + Camel(h.Handler.SimpleName)));
+                w.Line("/// <summary>Dispatches <see cref=\"" + eventType + "\"/> to " + route.Handlers.Count.ToString(CultureInfo.InvariantCulture) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
+                    .Line("private sealed class " + route.DispatcherName + " : global::EventDriven.Dispatch.EventDispatcher<" + eventType + ">")
+                    .OpenBrace();
+                foreach (RouteHandler handler in route.Handlers)
+                {
+                    w.Line("private readonly " + handler.Handler.TypeName + " " + fields[handler.Handler.TypeName] + ";");
+                }
+
+                w.Line()
+                    .Line("public " + route.DispatcherName + "(" + string.Join(", ", route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + i.ToString(CultureInfo.InvariantCulture))) + ")")
+                    .Line("    : base(new global::EventDriven.HandlerDescriptor[] { " + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " })")
+                    .OpenBrace();
+                for (int i = 0; i < route.Handlers.Count; i++)
+                {
+                    w.Line(fields[route.Handlers[i].Handler.TypeName] + " = handler" + i.ToString(CultureInfo.InvariantCulture) + ";");
+                }
+
+                w.CloseBrace()
+                    .Line()
+                    .Line("public override global::System.Threading.Tasks.ValueTask DispatchAsync(" + eventType + " @event, global::System.Threading.CancellationToken cancellationToken)")
+                    .OpenBrace()
+                    .Line("int current = 0;")
+                    .Line("try")
+                    .OpenBrace()
+                    .Line("global::System.Threading.Tasks.ValueTask pending;");
+                for (int i = 0; i < route.Handlers.Count; i++)
+                {
+                    string index = i.ToString(CultureInfo.InvariantCulture);
+                    if (i > 0)
+                    {
+                        w.Line().Line("current = " + index + ";");
+                    }
+
+                    w.Line("pending = " + Call(route.Handlers[i], fields) + ";")
+                        .Line("if (!pending.IsCompletedSuccessfully)")
+                        .OpenBrace()
+                        .Line("return ContinueAsync(" + index + ", pending, @event, cancellationToken);")
+                        .CloseBrace()
+                        .Line()
+                        .Line("pending.GetAwaiter().GetResult();");
+                }
+
+                w.Line("return default;")
+                    .CloseBrace()
+                    .Line("catch (global::System.Exception exception)")
+                    .OpenBrace()
+                    .Line("return ContinueAfterFailure(current, exception, @event, cancellationToken);")
+                    .CloseBrace()
+                    .CloseBrace()
+                    .Line()
+                    .Line("public override global::System.Threading.Tasks.ValueTask InvokeAsync(int handlerIndex, " + eventType + " @event, global::System.Threading.CancellationToken cancellationToken)")
+                    .OpenBrace()
+                    .Line("switch (handlerIndex)")
+                    .OpenBrace();
+                for (int i = 0; i < route.Handlers.Count; i++)
+                {
+                    w.Line("case " + i.ToString(CultureInfo.InvariantCulture) + ": return " + Call(route.Handlers[i], fields) + ";");
+                }
+
+                w.Line("default: return ThrowHandlerIndexOutOfRange(handlerIndex);")
+                    .CloseBrace()
+                    .CloseBrace()
+                    .CloseBrace();
+            }
+
+            internal static string EmitTopology(TableSpec table)
+            {
+                var w = new SourceWriter();
+                WriteHeader(w);
+                w.Line("namespace " + GeneratedNamespace)
+                    .OpenBrace()
+                    .Line("/// <summary>The topology manifest of this assembly: which handlers react to which events, and what they publish.</summary>")
+                    .Line(s_generatedCode)
+                    .Line("internal static class EventDrivenTopology")
+                    .OpenBrace()
+                    .Line("/// <summary>Event types and their handlers in run order.</summary>")
+                    .Line("public static global::EventDriven.EventTopology Topology => " + table.TableClassName + ".Instance.Topology;")
+                    .Line()
+                    .Line("/// <summary>The topology as a Mermaid flowchart.</summary>")
+                    .Line("public static string Mermaid => Topology.ToMermaid();")
+                    .CloseBrace()
+                    .CloseBrace();
+                return w.ToString();
+            }
+
+            internal static string EmitModuleInitializer(TableSpec table)
+            {
+                var w = new SourceWriter();
+                WriteHeader(w);
+                w.Line("namespace " + GeneratedNamespace)
+                    .OpenBrace()
+                    .Line("/// <summary>")
+                    .Line("/// Registers this assembly's dispatch table and those of the referenced assemblies the generator saw, when this module loads,")
+                    .Line("/// so <c>services.AddEventDriven()</c> finds every table without scanning assemblies.")
+                    .Line("/// </summary>")
+                    .Line(s_generatedCode)
+                    .Line("internal static class EventDrivenModuleInitializer")
+                    .OpenBrace()
+                    .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
+                    .Line("internal static void Initialize()")
+                    .OpenBrace();
+                if (table.Handlers.Count > 0)
+                {
+                    w.Line(table.TableClassName + ".Register();");
+                }
+
+                foreach (string referenced in table.ReferencedTables)
+                {
+                    w.Line(referenced + ".Register();");
+                }
+
+                w.CloseBrace().CloseBrace().CloseBrace();
+                return w.ToString();
+            }
+
+            private static void WriteHeader(SourceWriter w)
+                => w.Line("// <auto-generated/>")
+                    .Line("#nullable enable")
+                    .Line();
+
+            private static List<EventRoute> BuildRoutes(EquatableArray<HandlerSpec> handlers)
+            {
+                var byEvent = new SortedDictionary<string, (HandledEventSpec Event, List<RouteHandler> Handlers)>(System.StringComparer.Ordinal);
+                foreach (HandlerSpec handler in handlers)
+                {
+                    foreach (HandledEventSpec handled in handler.Events)
+                    {
+                        if (!byEvent.TryGetValue(handled.TypeName, out var entry))
+                        {
+                            entry = (handled, new List<RouteHandler>());
+                            byEvent.Add(handled.TypeName, entry);
+                        }
+
+                        entry.Handlers.Add(new RouteHandler(handler, handled));
+                    }
+                }
+
+                var names = UniqueNames(byEvent.Keys, byEvent.Values.Select(static e => e.Event.SimpleName + "Dispatcher"));
+                return byEvent.Values
+                    .Select(e => new EventRoute(
+                        e.Event,
+                        names[e.Event.TypeName],
+                        e.Handlers.OrderBy(static h => h.Handler.Order).ThenBy(static h => h.Handler.DisplayName, System.StringComparer.Ordinal).ToList()))
+                    .ToList();
+            }
+
+            /// <summary>Maps each key to its preferred name, suffixing a number where two keys want the same name.</summary>
+            private static Dictionary<string, string> UniqueNames(IEnumerable<string> keys, IEnumerable<string> preferred)
+            {
+                var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
+                var used = new HashSet<string>(System.StringComparer.Ordinal);
+                foreach ((string key, string name) in keys.Zip(preferred, static (k, n) => (k, n)))
+                {
+                    if (result.ContainsKey(key))
+                    {
+                        continue;
+                    }
+
+                    string candidate = name;
+                    for (int i = 2; !used.Add(candidate); i++)
+                    {
+                        candidate = name + i.ToString(CultureInfo.InvariantCulture);
+                    }
+
+                    result.Add(key, candidate);
+                }
+
+                return result;
+            }
+
+            private static string Call(RouteHandler handler, Dictionary<string, string> fields)
+            {
+                string field = fields[handler.Handler.TypeName];
+                return handler.Event.DirectCall
+                    ? field + ".HandleAsync(@event, cancellationToken)"
+                    : "((global::EventDriven.IEventHandler<" + handler.Event.TypeName + ">)" + field + ").HandleAsync(@event, cancellationToken)";
+            }
+
+            private static string Arguments(HandlerSpec handler)
+                => string.Join(", ", handler.ConstructorParameters.Select(static (p, i) => p.DefaultValue is null
+                    ? "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + p.TypeName + ">(serviceProvider)"
+                    : "serviceProvider.GetService(typeof(" + p.TypeName + ")) is " + p.TypeName + " service" + i.ToString(CultureInfo.InvariantCulture) + " ? service" + i.ToString(CultureInfo.InvariantCulture) + " : " + p.DefaultValue));
+
+            private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+            private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+            private static string Bool(bool value) => value ? "true" : "false";
+
+            private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+            private sealed record RouteHandler(HandlerSpec Handler, HandledEventSpec Event);
+
+            private sealed record EventRoute(HandledEventSpec Event, string DispatcherName, List<RouteHandler> Handlers);
+        }
+    }
+}

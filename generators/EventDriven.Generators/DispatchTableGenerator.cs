@@ -1,0 +1,66 @@
+using System.Linq;
+using EventDriven.Generators.Diagnostics;
+using EventDriven.Generators.Helpers;
+using EventDriven.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace EventDriven.Generators
+{
+    /// <summary>
+    /// Writes the static dispatch table of an assembly: for every event type, a dispatcher that calls each <c>[EventHandler]</c>
+    /// handler directly on its concrete type, plus the DI registration, the topology manifest and the module initializer that
+    /// hands the table to the runtime. This file holds only the pipeline; see the Parser and Emitter parts.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed partial class DispatchTableGenerator : IIncrementalGenerator
+    {
+        internal const string EventHandlerAttributeName = "EventDriven.EventHandlerAttribute";
+        internal const string EventHandlerInterfaceName = "EventDriven.IEventHandler`1";
+        internal const string EventBusInterfaceName = "EventDriven.IEventBus";
+        internal const string EventInterfaceName = "EventDriven.IEvent";
+        internal const string TableAttributeName = "EventDriven.Dispatch.EventDispatchTableAttribute";
+
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            IncrementalValuesProvider<HandlerParseResult> parsed = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    EventHandlerAttributeName,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    static (context, cancellationToken) => Parser.Parse(context, cancellationToken))
+                .WithTrackingName(TrackingNames.Handlers);
+
+            IncrementalValuesProvider<DiagnosticInfo> diagnostics = parsed
+                .SelectMany(static (result, _) => result.Diagnostics)
+                .WithTrackingName(TrackingNames.HandlerDiagnostics);
+            context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+            IncrementalValueProvider<EquatableArray<HandlerSpec>> handlers = parsed
+                .Where(static result => result.Handler is not null)
+                .Select(static (result, _) => result.Handler!)
+                .WithTrackingName(TrackingNames.HandlerSpecs)
+                .Collect()
+                .Select(static (specs, _) => specs
+                    .GroupBy(static spec => spec.TypeName)
+                    .Select(static group => group.First())
+                    .OrderBy(static spec => spec.DisplayName, System.StringComparer.Ordinal)
+                    .ToEquatableArray());
+
+            IncrementalValueProvider<AssemblySpec> assembly = context.CompilationProvider
+                .Select(static (compilation, cancellationToken) => Parser.ParseAssembly(compilation, cancellationToken))
+                .WithTrackingName(TrackingNames.AssemblyInfo);
+
+            IncrementalValueProvider<TableSpec> table = handlers
+                .Combine(assembly)
+                .Select(static (pair, _) => new TableSpec(
+                    pair.Right.AssemblyName,
+                    Emitter.TableClassName(pair.Right.AssemblyName),
+                    pair.Left,
+                    pair.Right.ReferencedTables))
+                .WithTrackingName(TrackingNames.Table);
+
+            context.RegisterSourceOutput(table, static (output, spec) => Emitter.Emit(output, spec));
+        }
+    }
+}

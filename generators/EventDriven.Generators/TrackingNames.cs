@@ -1,0 +1,12 @@
+namespace EventDriven.Generators
+{
+    /// <summary>Names of the pipeline steps, so tests can assert which steps were cached after an edit.</summary>
+    internal static class TrackingNames
+    {
+        public const string Handlers = nameof(Handlers);
+        public const string HandlerSpecs = nameof(HandlerSpecs);
+        public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
+        public const string AssemblyInfo = nameof(AssemblyInfo);
+        public const string Table = nameof(Table);
+    }
+}

@@ -1,0 +1,22 @@
+namespace EventDriven;
+
+/// <summary>
+/// Puts the class in the source-generated dispatch table for every <see cref="IEventHandler{TEvent}"/> it implements,
+/// and registers it in dependency injection (as a singleton) when <c>services.AddEventDriven()</c> runs.
+/// </summary>
+/// <remarks>
+/// The class must be concrete, non-generic, accessible from its own assembly (public or internal, not private or file-local)
+/// and have a public or internal constructor; otherwise the generator reports an <c>EDG</c> diagnostic instead of leaving it out silently.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class EventHandlerAttribute : Attribute
+{
+    /// <summary>Where this handler runs among the handlers of the same event: lower runs first. Ties are broken by the handler's full type name. Default 0.</summary>
+    public int Order { get; set; }
+
+    /// <summary>
+    /// The author's promise that handling the same event twice (a retry, a replay, a broker redelivery) has the same effect as handling it once.
+    /// The analyzers rely on it; the bus does not deduplicate because of it.
+    /// </summary>
+    public bool Idempotent { get; set; }
+}

@@ -1,0 +1,57 @@
+using EventDriven;
+using EventDriven.Dispatch;
+using EventDriven.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers EventDriven in a service collection.</summary>
+public static class EventDrivenServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IEventBus"/>, every <see cref="EventHandlerAttribute"/> handler of the generated dispatch tables (as singletons,
+    /// unless the application registered the handler type itself) and an <see cref="IHostedService"/> that starts and stops the bus.
+    /// No assembly is scanned: the tables were written at compile time.
+    /// </summary>
+    public static IServiceCollection AddEventDriven(this IServiceCollection services) => services.AddEventDriven(static _ => { });
+
+    /// <inheritdoc cref="AddEventDriven(IServiceCollection)"/>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adjusts the <see cref="EventDrivenOptions"/>; calling <c>AddEventDriven</c> again configures the same options.</param>
+    public static IServiceCollection AddEventDriven(this IServiceCollection services, Action<EventDrivenOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        EventDrivenOptions? options = null;
+        foreach (ServiceDescriptor descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(EventDrivenOptions) && descriptor.ImplementationInstance is EventDrivenOptions existing)
+            {
+                options = existing;
+                break;
+            }
+        }
+
+        if (options is null)
+        {
+            options = new EventDrivenOptions();
+            services.AddSingleton(options);
+        }
+
+        configure(options);
+        options.Validate();
+
+        IReadOnlyList<IEventDispatchTable> tables = EventDispatchTables.All;
+        foreach (IEventDispatchTable table in tables)
+        {
+            table.AddHandlers(services);
+        }
+
+        services.TryAddSingleton(sp => new EventBus(sp.GetRequiredService<EventDrivenOptions>(), EventDispatchTables.All, sp));
+        services.TryAddSingleton<IEventBus>(static sp => sp.GetRequiredService<EventBus>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventBusHostedService>(static sp => new EventBusHostedService(sp.GetRequiredService<EventBus>())));
+        return services;
+    }
+}
