@@ -12,7 +12,7 @@ namespace EventDriven;
 /// dispatcher, and allocates nothing when handlers complete synchronously. Routes for event types first seen by
 /// <see cref="Subscribe{TEvent}"/> are added copy-on-write, so publishing never locks.
 /// </remarks>
-public sealed class EventBus : IEventBus, IAsyncDisposable
+public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 {
     private readonly EventDrivenOptions _options;
     private readonly IReadOnlyList<IEventDispatchTable> _tables;
@@ -36,7 +36,8 @@ public sealed class EventBus : IEventBus, IAsyncDisposable
     public ValueTask PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
         where TEvent : IEvent
     {
-        if (@event is null)
+        // The IsValueType test keeps unoptimized (tier-0) code from boxing struct events just to compare them with null.
+        if (!typeof(TEvent).IsValueType && @event is null)
         {
             ThrowHelper.ThrowArgumentNull(nameof(@event));
         }
@@ -88,8 +89,15 @@ public sealed class EventBus : IEventBus, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => new(StopAsync());
+    /// <summary>Stops the bus. Both dispose methods exist so containers disposed either way (sync or async) can dispose it.</summary>
+    public void Dispose() => _state = 1;
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return default;
+    }
 
     private ValueTask NoHandler<TEvent>(TEvent @event)
         where TEvent : IEvent

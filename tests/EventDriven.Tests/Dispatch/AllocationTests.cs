@@ -1,0 +1,107 @@
+using EventDriven.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+// The handlers complete synchronously, so GetResult never blocks; awaiting would measure the async machinery instead of the bus.
+#pragma warning disable xUnit1031
+
+namespace EventDriven.Tests.Dispatch;
+
+/// <summary>
+/// "Allocation-free" is a promise about the library, so it is checked exactly (bytes, not time): the thread's allocation counter
+/// must not move across a million publishes once the route has been built.
+/// </summary>
+public sealed class AllocationTests
+{
+    private const int Dispatches = 1_000_000;
+
+    [Fact]
+    public void Publish_StructEventToSynchronousHandlers_AllocatesNothing()
+    {
+        using ServiceProvider services = TestBus.Create();
+        var bus = services.GetRequiredService<IEventBus>();
+        var @event = new PriceChanged(Guid.NewGuid(), 1m);
+        Warm(bus, @event);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Dispatches; i++)
+        {
+            ValueTask publish = bus.PublishAsync(@event);
+            publish.GetAwaiter().GetResult();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(Dispatches + 10, services.GetRequiredService<Recorder>().Count);
+    }
+
+    [Fact]
+    public void Publish_ClassEventToThreeSynchronousHandlers_AllocatesNothingBeyondTheEvent()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Recorder>();
+        services.AddEventDriven();
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IEventBus>();
+        var @event = new ThreeHandlerEvent();
+        Warm(bus, @event);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Dispatches; i++)
+        {
+            ValueTask publish = bus.PublishAsync(@event);
+            publish.GetAwaiter().GetResult();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(3L * (Dispatches + 10), provider.GetRequiredService<Recorder>().Count);
+    }
+
+    private static void Warm<TEvent>(IEventBus bus, TEvent @event)
+        where TEvent : IEvent
+    {
+        // Builds the routes, runs static constructors and lets tiered JIT settle the call sites.
+        for (int i = 0; i < 10; i++)
+        {
+            bus.PublishAsync(@event).GetAwaiter().GetResult();
+        }
+    }
+}
+
+public sealed class ThreeHandlerEvent : IEvent
+{
+    public Guid Id { get; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "ThreeHandlerEvent";
+    public string Source => "Tests";
+}
+
+[EventHandler]
+public sealed class CountingHandlerOne(Recorder recorder) : IEventHandler<ThreeHandlerEvent>
+{
+    public ValueTask HandleAsync(ThreeHandlerEvent @event, CancellationToken cancellationToken = default)
+    {
+        recorder.Count++;
+        return default;
+    }
+}
+
+[EventHandler]
+public sealed class CountingHandlerTwo(Recorder recorder) : IEventHandler<ThreeHandlerEvent>
+{
+    public ValueTask HandleAsync(ThreeHandlerEvent @event, CancellationToken cancellationToken = default)
+    {
+        recorder.Count++;
+        return default;
+    }
+}
+
+[EventHandler]
+public sealed class CountingHandlerThree(Recorder recorder) : IEventHandler<ThreeHandlerEvent>
+{
+    public ValueTask HandleAsync(ThreeHandlerEvent @event, CancellationToken cancellationToken = default)
+    {
+        recorder.Count++;
+        return default;
+    }
+}
