@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// `--quick`: a short in-process job so CI proves the benchmarks still compile and run; its numbers are not meant to be judged.
+bool quick = args.Contains("--quick");
+string[] rest = args.Where(a => a != "--quick").ToArray();
+IConfig config = DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary);
+if (quick)
+{
+    config = config.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithIterationCount(3).WithWarmupCount(1).WithId("Quick"));
+    if (rest.Length == 0)
+    {
+        rest = ["--filter", "*"];
+    }
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
