@@ -14,6 +14,9 @@ await host.StartAsync();
 IEventBus bus = host.Services.GetRequiredService<IEventBus>();
 await bus.PublishAsync(new OrderSubmitted(Guid.NewGuid(), 42.50m));
 
+// The default bus hands events to a ring buffer and returns; stopping the host drains it, so every handler has run after this.
+await host.StopAsync();
+
 foreach (string line in host.Services.GetRequiredService<Journal>().Lines)
 {
     Console.WriteLine(line);
@@ -22,5 +25,3 @@ foreach (string line in host.Services.GetRequiredService<Journal>().Lines)
 Console.WriteLine();
 Console.WriteLine("Event flow (Mermaid, from the generated topology manifest):");
 Console.WriteLine(EventTopology.Current.ToMermaid());
-
-await host.StopAsync();

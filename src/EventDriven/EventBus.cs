@@ -1,36 +1,64 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using EventDriven.Dispatch;
+using EventDriven.Reliability;
+using EventDriven.Ring;
 
 namespace EventDriven;
 
 /// <summary>
 /// The event bus: routes each published event through the generated dispatch tables of every registered assembly, then to runtime
-/// subscribers. Get it from dependency injection (<c>services.AddEventDriven()</c>) as <see cref="IEventBus"/>.
+/// subscribers, either through lock-free ring buffers drained by consumer loops (<see cref="DispatchMode.RingBuffer"/>, the
+/// default) or on the publishing thread (<see cref="DispatchMode.Inline"/>). Get it from dependency injection
+/// (<c>services.AddEventDriven()</c>) as <see cref="IEventBus"/>.
 /// </summary>
 /// <remarks>
-/// Publishing looks up the route by a per-type integer id in an array (no dictionary, no <see cref="Type"/>), calls the generated
-/// dispatcher, and allocates nothing when handlers complete synchronously. Routes for event types first seen by
-/// <see cref="Subscribe{TEvent}"/> are added copy-on-write, so publishing never locks.
+/// Publishing looks up the route by a per-type integer id in an array (no dictionary, no <see cref="Type"/>), and allocates nothing
+/// when handlers complete synchronously. Routes for event types first seen by <see cref="Subscribe{TEvent}"/> are added
+/// copy-on-write, so publishing never locks. Handlers are resolved, and consumer loops started, on the first publish, subscribe or
+/// <see cref="StartAsync"/>, not in the constructor, because handlers commonly take <see cref="IEventBus"/> in their own.
 /// </remarks>
 public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 {
+    private const int Running = 0;
+    private const int Stopped = 1;
+
     private readonly EventDrivenOptions _options;
     private readonly IReadOnlyList<IEventDispatchTable> _tables;
     private readonly IServiceProvider _services;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly EventDrivenMetrics _metrics;
+    private readonly HandlerFailurePolicy _failurePolicy;
     private readonly Lock _routesGate = new();
     private object?[]? _routes;
-    private volatile int _state; // 0 running, 1 stopped
+    private EventRing[] _rings = [];
+    private EventProcessor[] _processors = [];
+    private volatile int _state;
+    private long _dropped;
+    private Task? _stopping;
 
-    internal EventBus(EventDrivenOptions options, IReadOnlyList<IEventDispatchTable> tables, IServiceProvider services)
+    internal EventBus(EventDrivenOptions options, IReadOnlyList<IEventDispatchTable> tables, IServiceProvider services, IDeadLetterSink deadLetters, IMeterFactory? meterFactory)
     {
         options.Validate();
         _options = options;
         _tables = tables;
         _services = services;
+        _deadLetters = deadLetters;
+        _metrics = new EventDrivenMetrics(meterFactory, QueueDepths, ConsumerLags);
+        _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics);
     }
 
     /// <summary>The dispatch mode the bus was created with.</summary>
     public DispatchMode DispatchMode => _options.DispatchMode;
+
+    /// <summary>Events discarded because a ring was full under <see cref="BackpressureMode.Drop"/>.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Events published but not yet consumed, over all partitions (0 in inline mode).</summary>
+    public long QueueDepth => _rings.Sum(static r => r.Depth);
+
+    /// <summary>Dead letters the configured <see cref="IDeadLetterSink"/> threw on; kept here so they are not lost.</summary>
+    public IReadOnlyList<DeadLetter> UndeliverableDeadLetters => _failurePolicy.Fallback.Letters;
 
     /// <inheritdoc />
     public ValueTask PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
@@ -42,7 +70,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             ThrowHelper.ThrowArgumentNull(nameof(@event));
         }
 
-        if (_state != 0)
+        if (_state != Running)
         {
             ThrowHelper.ThrowBusStopped();
         }
@@ -54,12 +82,81 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
         object?[] routes = Volatile.Read(ref _routes) ?? BuildRoutes();
         int id = EventTypeId<TEvent>.Value;
-        if ((uint)id < (uint)routes.Length && routes[id] is { } route)
+        if ((uint)id >= (uint)routes.Length || routes[id] is not { } untyped)
         {
-            return Unsafe.As<EventRoute<TEvent>>(route).DispatchAsync(@event, cancellationToken);
+            return NoHandler(@event);
         }
 
-        return NoHandler(@event);
+        EventRoute<TEvent> route = Unsafe.As<EventRoute<TEvent>>(untyped);
+        EventRing[] rings = _rings;
+        if (rings.Length == 0)
+        {
+            return route.DispatchAsync(@event, cancellationToken);
+        }
+
+        EventRing ring = rings[route.PartitionOf(@event, rings.Length)];
+        if (!ring.TryClaim(1, out long sequence))
+        {
+            return PublishWhenFullAsync(ring, route, @event, cancellationToken);
+        }
+
+        ring.Write(sequence, route, @event);
+        ring.Publish(sequence, sequence);
+        _metrics.RecordPublished(route.EventTypeName);
+        if (_state != Running)
+        {
+            _processors[ring.Partition].DrainAfterExit();
+        }
+
+        return default;
+    }
+
+    /// <summary>
+    /// Publishes many events of one type at once. In ring-buffer mode with one partition, the whole batch is claimed and
+    /// published with one sequence operation per ring-full, which is what makes batch publishing several times faster than a loop.
+    /// </summary>
+    /// <exception cref="RingBufferFullException">(through the task) under <see cref="BackpressureMode.FailFast"/>, when the ring cannot take the rest of the batch; the events before it were published.</exception>
+    public async ValueTask PublishBatchAsync<TEvent>(ReadOnlyMemory<TEvent> events, CancellationToken cancellationToken = default)
+        where TEvent : IEvent
+    {
+        if (_state != Running)
+        {
+            ThrowHelper.ThrowBusStopped();
+        }
+
+        object?[] routes = Volatile.Read(ref _routes) ?? BuildRoutes();
+        int id = EventTypeId<TEvent>.Value;
+        if (_rings.Length != 1 || (uint)id >= (uint)routes.Length || routes[id] is not EventRoute<TEvent> route || !typeof(TEvent).IsValueType && ContainsNull(events.Span))
+        {
+            for (int i = 0; i < events.Length; i++)
+            {
+                await PublishAsync(events.Span[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        EventRing ring = _rings[0];
+        int published = 0;
+        while (published < events.Length)
+        {
+            int chunk = Math.Min(events.Length - published, ring.Capacity);
+            if (!ring.TryClaim(chunk, out long high))
+            {
+                // Not enough room for the whole chunk: publish one event through the backpressure path, then try again.
+                await PublishWhenFullAsync(ring, route, events.Span[published], cancellationToken).ConfigureAwait(false);
+                published++;
+                continue;
+            }
+
+            WriteBatch(ring, route, events.Span.Slice(published, chunk), high);
+            published += chunk;
+        }
+
+        if (_state != Running)
+        {
+            _processors[0].DrainAfterExit();
+        }
     }
 
     /// <inheritdoc />
@@ -70,10 +167,10 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         return GetOrAddRoute<TEvent>().Subscribe(handler);
     }
 
-    /// <summary>Starts the bus: resolves every handler and builds the routes now rather than on the first publish.</summary>
+    /// <summary>Starts the bus: resolves every handler, builds the routes and, in ring-buffer mode, starts the consumer loops.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_state != 0)
+        if (_state != Running)
         {
             ThrowHelper.ThrowBusStopped();
         }
@@ -82,21 +179,123 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops the bus: later publishes throw <see cref="InvalidOperationException"/>. Inline publishes already running finish on their own threads.</summary>
+    /// <summary>
+    /// Stops the bus. Later publishes throw <see cref="InvalidOperationException"/>. In ring-buffer mode the consumers first handle
+    /// every event published before the stop, for up to <see cref="EventDrivenOptions.StopTimeout"/>; past that (or when
+    /// <paramref name="cancellationToken"/> fires) running handlers are cancelled and the remaining events are abandoned and counted.
+    /// </summary>
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        _state = 1;
-        return Task.CompletedTask;
+        lock (_routesGate)
+        {
+            _state = Stopped;
+            return _stopping ??= StopProcessorsAsync(cancellationToken);
+        }
     }
 
-    /// <summary>Stops the bus. Both dispose methods exist so containers disposed either way (sync or async) can dispose it.</summary>
-    public void Dispose() => _state = 1;
+    /// <summary>Stops the bus (waiting for the drain). Both dispose methods exist so containers disposed either way can dispose it.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Dispose"/>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return default;
+        await StopAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    private async Task StopProcessorsAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_processors.Select(p => p.StopAsync(_options.StopTimeout, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private void WriteBatch<TEvent>(EventRing ring, EventRoute<TEvent> route, ReadOnlySpan<TEvent> batch, long high)
+        where TEvent : IEvent
+    {
+        long low = high - batch.Length + 1;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            ring.Write(low + i, route, batch[i]);
+        }
+
+        ring.Publish(low, high);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            _metrics.RecordPublished(route.EventTypeName);
+        }
+    }
+
+    private static bool ContainsNull<TEvent>(ReadOnlySpan<TEvent> events)
+    {
+        foreach (TEvent @event in events)
+        {
+            if (@event is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The ring is full: apply the event type's <see cref="BackpressureMode"/>. Never overwrites an unconsumed slot.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask PublishWhenFullAsync<TEvent>(EventRing ring, EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        switch (route.Backpressure)
+        {
+            case BackpressureMode.FailFast:
+                return ValueTask.FromException(new RingBufferFullException(@event.EventType, ring.Capacity, ring.Partition));
+            case BackpressureMode.Drop:
+                Interlocked.Increment(ref _dropped);
+                _metrics.RecordDropped(route.EventTypeName);
+                return default;
+            default:
+                return WaitForSpaceAsync(ring, route, @event, cancellationToken);
+        }
+    }
+
+    private async ValueTask WaitForSpaceAsync<TEvent>(EventRing ring, EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        var spinner = new SpinWait();
+        long sequence;
+        while (!ring.TryClaim(1, out sequence))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_state != Running)
+            {
+                ThrowHelper.ThrowBusStopped();
+            }
+
+            if (!spinner.NextSpinWillYield || spinner.Count < 30)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            // Spinning did not help: sleep until the consumer frees slots. The task is taken before the re-check so no wake-up is lost.
+            Task space = ring.SpaceSignal.WaitAsync();
+            ring.AddWaitingProducer();
+            try
+            {
+                if (ring.TryClaim(1, out sequence))
+                {
+                    break;
+                }
+
+                await space.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            finally
+            {
+                ring.RemoveWaitingProducer();
+            }
+        }
+
+        ring.Write(sequence, route, @event);
+        ring.Publish(sequence, sequence);
+        _metrics.RecordPublished(route.EventTypeName);
     }
 
     private ValueTask NoHandler<TEvent>(TEvent @event)
@@ -111,10 +310,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         return default;
     }
 
-    /// <summary>
-    /// Resolves the handlers and builds the routes, once. Deferred until the first publish, subscribe or start (not done in the
-    /// constructor) because handlers commonly take <see cref="IEventBus"/> in their own constructor to publish follow-up events.
-    /// </summary>
+    /// <summary>Resolves the handlers, builds the routes and starts the consumers, once.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private object?[] BuildRoutes()
     {
@@ -132,10 +328,46 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             }
 
             object?[] routes = builder.Build();
+            foreach (object? route in routes)
+            {
+                Configure(route as RouteBase);
+            }
 
-            // Release: a publisher that sees the array sees every route in it fully constructed.
+            if (_options.DispatchMode == DispatchMode.RingBuffer && _rings.Length == 0)
+            {
+                var rings = new EventRing[_options.Partitions];
+                var processors = new EventProcessor[rings.Length];
+                for (int i = 0; i < rings.Length; i++)
+                {
+                    rings[i] = new EventRing(_options.RingBufferCapacity, _options.ProducerType, i);
+                    processors[i] = new EventProcessor(rings[i], _options.WaitStrategy, _metrics);
+                }
+
+                _processors = processors;
+                _rings = rings;
+                foreach (EventProcessor processor in processors)
+                {
+                    processor.Start();
+                }
+            }
+
+            // Release: a publisher that sees the array sees every route (and the rings) fully constructed.
             Volatile.Write(ref _routes, routes);
             return routes;
+        }
+    }
+
+    private void Configure(RouteBase? route)
+    {
+        if (route is null)
+        {
+            return;
+        }
+
+        route.Configure(_options);
+        if (_options.DispatchMode == DispatchMode.RingBuffer)
+        {
+            route.UseFailurePolicy(_failurePolicy);
         }
     }
 
@@ -155,11 +387,16 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             var grown = new object?[Math.Max(routes.Length, id + 1)];
             routes.CopyTo(grown, 0);
             var route = new EventRoute<TEvent>(dispatcher: null);
+            Configure(route);
             grown[id] = route;
-
-            // Release: a publisher that sees the new array sees the route in it fully constructed.
             Volatile.Write(ref _routes, grown);
             return route;
         }
     }
+
+    private IEnumerable<Measurement<long>> QueueDepths()
+        => _rings.Select(static r => new Measurement<long>(r.Depth, new KeyValuePair<string, object?>("eventdriven.partition", r.Partition)));
+
+    private IEnumerable<Measurement<long>> ConsumerLags()
+        => _processors.Select(static p => new Measurement<long>(p.Lag, new KeyValuePair<string, object?>("eventdriven.partition", p.Ring.Partition)));
 }

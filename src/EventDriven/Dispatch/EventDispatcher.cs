@@ -24,6 +24,12 @@ public abstract class EventDispatcher<TEvent>
     /// <summary>The handlers in the order they run.</summary>
     public IReadOnlyList<HandlerDescriptor> Handlers => _handlers;
 
+    /// <summary>
+    /// Set by a ring-buffer bus: failed handlers are retried and dead-lettered instead of being reported to the publisher
+    /// (who is long gone). Null in inline mode, where failures are collected into an <see cref="EventDispatchException"/>.
+    /// </summary>
+    internal Reliability.HandlerFailurePolicy? FailurePolicy { get; set; }
+
     /// <summary>Runs every handler in order. Completes synchronously, without allocating, when every handler does.</summary>
     /// <exception cref="EventDispatchException">(through the returned task) one or more handlers failed; the others still ran.</exception>
     public abstract ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken);
@@ -56,11 +62,7 @@ public abstract class EventDispatcher<TEvent>
     private async ValueTask ContinueCoreAsync(int handlerIndex, ValueTask pending, Exception? failure, TEvent @event, CancellationToken cancellationToken)
     {
         List<HandlerFailure>? failures = null;
-        if (failure is not null)
-        {
-            Record(ref failures, handlerIndex, failure);
-        }
-        else
+        if (failure is null)
         {
             try
             {
@@ -68,8 +70,13 @@ public abstract class EventDispatcher<TEvent>
             }
             catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
             {
-                Record(ref failures, handlerIndex, exception);
+                failure = exception;
             }
+        }
+
+        if (failure is not null)
+        {
+            await HandleFailureAsync(failures ??= [], handlerIndex, failure, @event, cancellationToken).ConfigureAwait(false);
         }
 
         for (int i = handlerIndex + 1; i < _handlers.Length; i++)
@@ -80,18 +87,26 @@ public abstract class EventDispatcher<TEvent>
             }
             catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
             {
-                Record(ref failures, i, exception);
+                await HandleFailureAsync(failures ??= [], i, exception, @event, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (failures is not null)
+        if (failures is { Count: > 0 })
         {
             throw new EventDispatchException(@event.EventType, @event.Id, failures);
         }
     }
 
-    private void Record(ref List<HandlerFailure>? failures, int handlerIndex, Exception exception)
-        => (failures ??= []).Add(new HandlerFailure(_handlers[handlerIndex].Name, exception));
+    private ValueTask HandleFailureAsync(List<HandlerFailure> failures, int handlerIndex, Exception exception, TEvent @event, CancellationToken cancellationToken)
+    {
+        if (FailurePolicy is { } policy)
+        {
+            return policy.RecoverAsync(_handlers[handlerIndex].Name, InvokeAsync, handlerIndex, @event, exception, cancellationToken);
+        }
+
+        failures.Add(new HandlerFailure(_handlers[handlerIndex].Name, exception));
+        return default;
+    }
 
     /// <summary>A cancellation the caller asked for ends the dispatch; any other exception is a handler failure.</summary>
     internal static bool IsCancellation(Exception exception, CancellationToken cancellationToken)

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using EventDriven.Reliability;
+using EventDriven.Ring;
+
 namespace EventDriven.Dispatch;
 
 /// <summary>
@@ -8,13 +12,83 @@ namespace EventDriven.Dispatch;
 /// <c>Volatile.Read</c> (acquire) and never locks; subscribing and unsubscribing swap it with
 /// <c>Interlocked.CompareExchange</c> (full fence).
 /// </remarks>
-internal sealed class EventRoute<TEvent>
+internal sealed class EventRoute<TEvent> : RouteBase
     where TEvent : IEvent
 {
     private readonly EventDispatcher<TEvent>? _dispatcher;
     private Subscriber[] _subscribers = [];
+    private HandlerFailurePolicy? _failurePolicy;
+
+    private static readonly string s_eventTypeName = typeof(TEvent).Name;
+    private Func<TEvent, int>? _partitionSelector;
 
     public EventRoute(EventDispatcher<TEvent>? dispatcher) => _dispatcher = dispatcher;
+
+    public override string EventTypeName => s_eventTypeName;
+
+    public override void Configure(EventDrivenOptions options)
+    {
+        Backpressure = options.GetBackpressure(typeof(TEvent));
+        _partitionSelector = options.GetPartitionSelector<TEvent>();
+    }
+
+    /// <summary>The partition of <paramref name="event"/> among <paramref name="partitions"/>: by selector, else by <see cref="IPartitionedEvent"/>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PartitionOf(TEvent @event, int partitions)
+    {
+        if (partitions == 1)
+        {
+            return 0;
+        }
+
+        int hash;
+        if (_partitionSelector is { } selector)
+        {
+            hash = selector(@event);
+        }
+        else if (@event is IPartitionedEvent keyed)
+        {
+            // A struct event is boxed here unless the JIT removes the box (it does once the method is optimized); use PartitionBy to be sure.
+            hash = keyed.PartitionKey.GetHashCode();
+        }
+        else
+        {
+            return 0;
+        }
+
+        return (int)((uint)hash % (uint)partitions);
+    }
+
+    public override void UseFailurePolicy(HandlerFailurePolicy policy)
+    {
+        _failurePolicy = policy;
+        if (_dispatcher is not null)
+        {
+            _dispatcher.FailurePolicy = policy;
+        }
+    }
+
+    public override ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken)
+    {
+        TEvent @event;
+        if (typeof(TEvent).IsValueType)
+        {
+            ref TEvent stored = ref ring.ColumnSlot<TEvent>(sequence);
+            @event = stored;
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+            {
+                stored = default!; // Do not keep what the struct references alive until the slot is reused.
+            }
+        }
+        else
+        {
+            ref EventRing.Slot slot = ref ring.SlotAt(sequence);
+            @event = Unsafe.As<object, TEvent>(ref slot.Reference!);
+            slot.Reference = null;
+        }
+
+        return DispatchAsync(@event, cancellationToken);
+    }
 
     public EventDispatcher<TEvent>? Dispatcher => _dispatcher;
 
@@ -77,15 +151,23 @@ internal sealed class EventRoute<TEvent>
             }
         }
 
-        foreach (Subscriber subscriber in subscribers)
+        for (int i = 0; i < subscribers.Length; i++)
         {
             try
             {
-                await subscriber.Handler.HandleAsync(@event, cancellationToken).ConfigureAwait(false);
+                await subscribers[i].Handler.HandleAsync(@event, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!EventDispatcher<TEvent>.IsCancellation(exception, cancellationToken))
             {
-                (failures ??= []).Add(new HandlerFailure(subscriber.Handler.GetType().FullName ?? subscriber.Handler.GetType().Name, exception));
+                string name = subscribers[i].Handler.GetType().FullName ?? subscribers[i].Handler.GetType().Name;
+                if (_failurePolicy is { } policy)
+                {
+                    await policy.RecoverAsync(name, (index, e, ct) => subscribers[index].Handler.HandleAsync(e, ct), i, @event, exception, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (failures ??= []).Add(new HandlerFailure(name, exception));
+                }
             }
         }
 

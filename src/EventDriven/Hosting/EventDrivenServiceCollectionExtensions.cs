@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using EventDriven;
 using EventDriven.Dispatch;
 using EventDriven.Hosting;
@@ -49,7 +50,13 @@ public static class EventDrivenServiceCollectionExtensions
             table.AddHandlers(services);
         }
 
-        services.TryAddSingleton(sp => new EventBus(sp.GetRequiredService<EventDrivenOptions>(), EventDispatchTables.All, sp));
+        services.TryAddSingleton<IDeadLetterSink>(static _ => new InMemoryDeadLetterSink());
+        services.TryAddSingleton(static sp => new EventBus(
+            sp.GetRequiredService<EventDrivenOptions>(),
+            EventDispatchTables.All,
+            sp,
+            sp.GetRequiredService<IDeadLetterSink>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IEventBus>(static sp => sp.GetRequiredService<EventBus>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventBusHostedService>(static sp => new EventBusHostedService(sp.GetRequiredService<EventBus>())));
         return services;

@@ -38,8 +38,8 @@ public sealed class AllocationTests
     public void Publish_ClassEventToThreeSynchronousHandlers_AllocatesNothingBeyondTheEvent()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<Recorder>();
-        services.AddEventDriven();
+        services.AddTestState();
+        services.AddEventDriven(o => o.DispatchMode = DispatchMode.Inline);
         using ServiceProvider provider = services.BuildServiceProvider();
         var bus = provider.GetRequiredService<IEventBus>();
         var @event = new ThreeHandlerEvent();

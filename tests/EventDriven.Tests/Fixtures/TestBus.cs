@@ -4,11 +4,29 @@ namespace EventDriven.Tests.Fixtures;
 
 internal static class TestBus
 {
+    /// <summary>The state objects the fixture handlers take in their constructors (every handler is resolved when the routes are built).</summary>
+    public static IServiceCollection AddTestState(this IServiceCollection services)
+        => services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>();
+
+    /// <summary>An inline bus unless <paramref name="configure"/> says otherwise: most behaviour tests want the publisher to see the outcome.</summary>
     public static ServiceProvider Create(Action<EventDrivenOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<Recorder>();
-        services.AddEventDriven(configure ?? (static _ => { }));
+        services.AddTestState();
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = DispatchMode.Inline;
+            configure?.Invoke(o);
+        });
         return services.BuildServiceProvider();
     }
+
+    /// <summary>A ring-buffer bus.</summary>
+    public static ServiceProvider CreateRing(Action<EventDrivenOptions>? configure = null)
+        => Create(o =>
+        {
+            o.DispatchMode = DispatchMode.RingBuffer;
+            o.RingBufferCapacity = 1024;
+            configure?.Invoke(o);
+        });
 }

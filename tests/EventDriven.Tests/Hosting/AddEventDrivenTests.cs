@@ -9,7 +9,7 @@ public sealed class AddEventDrivenTests
     [Fact]
     public void AddEventDriven_RegistersBusAndEveryAnnotatedHandlerAsSingletons()
     {
-        var services = new ServiceCollection().AddSingleton<Recorder>().AddEventDriven();
+        var services = new ServiceCollection().AddTestState().AddEventDriven();
 
         Assert.Equal(ServiceLifetime.Singleton, services.Single(d => d.ServiceType == typeof(IEventBus)).Lifetime);
         Assert.Equal(ServiceLifetime.Singleton, services.Single(d => d.ServiceType == typeof(FirstOrderHandler)).Lifetime);
@@ -26,7 +26,7 @@ public sealed class AddEventDrivenTests
     {
         var recorder = new Recorder();
         var own = new OrderHandlerC(recorder);
-        var services = new ServiceCollection().AddSingleton<Recorder>().AddSingleton(own).AddEventDriven();
+        var services = new ServiceCollection().AddTestState().AddSingleton(own).AddEventDriven(o => o.DispatchMode = DispatchMode.Inline);
         using ServiceProvider provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<IEventBus>().PublishAsync(new OrderPlaced(Guid.NewGuid()));
@@ -47,7 +47,7 @@ public sealed class AddEventDrivenTests
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
         var options = (EventDrivenOptions)services.Single(d => d.ServiceType == typeof(EventDrivenOptions)).ImplementationInstance!;
         Assert.Equal(NoHandlerBehavior.Throw, options.NoHandlerBehavior);
-        Assert.Equal(DispatchMode.Inline, options.DispatchMode);
+        Assert.Equal(DispatchMode.RingBuffer, options.DispatchMode);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class AddEventDrivenTests
     public async Task GenericHost_StartsTheBus_AndStoppingItRejectsLaterPublishes()
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton<Recorder>();
+        builder.Services.AddTestState();
         builder.Services.AddEventDriven();
         using IHost host = builder.Build();
 

@@ -1,0 +1,23 @@
+using EventDriven.Reliability;
+using EventDriven.Ring;
+
+namespace EventDriven.Dispatch;
+
+/// <summary>The type-erased face of <see cref="EventRoute{TEvent}"/>: a ring slot holds one, and the consumer calls it without knowing the event type.</summary>
+internal abstract class RouteBase
+{
+    /// <summary>The event's CLR type name: the metrics tag (known without an event instance at hand).</summary>
+    public abstract string EventTypeName { get; }
+
+    /// <summary>What publishing does when the ring is full, for this event type.</summary>
+    public BackpressureMode Backpressure { get; protected set; }
+
+    /// <summary>Applies the per-event-type settings of <paramref name="options"/>.</summary>
+    public abstract void Configure(EventDrivenOptions options);
+
+    /// <summary>Takes the event of <paramref name="sequence"/> out of <paramref name="ring"/> (clearing its references) and dispatches it.</summary>
+    public abstract ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken);
+
+    /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>
+    public abstract void UseFailurePolicy(HandlerFailurePolicy policy);
+}

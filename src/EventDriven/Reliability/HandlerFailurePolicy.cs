@@ -1,0 +1,62 @@
+namespace EventDriven.Reliability;
+
+/// <summary>
+/// What the ring consumer does when a handler fails: retry it alone (the other handlers of the event are not repeated) as its
+/// <see cref="RetryPolicy"/> allows, then hand the event to the <see cref="IDeadLetterSink"/>. Nothing is dropped silently.
+/// </summary>
+internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLetterSink sink, EventDrivenMetrics metrics)
+{
+    private readonly InMemoryDeadLetterSink _fallback = new();
+
+    /// <summary>Letters the configured sink refused (it threw); kept so they are not lost.</summary>
+    public InMemoryDeadLetterSink Fallback => _fallback;
+
+    public async ValueTask RecoverAsync<TEvent>(
+        string handlerName,
+        Func<int, TEvent, CancellationToken, ValueTask> invoke,
+        int handlerIndex,
+        TEvent @event,
+        Exception failure,
+        CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        metrics.RecordFailure(@event.EventType, handlerName);
+        RetryPolicy retry = options.GetRetryPolicy(handlerName);
+        int attempts = 1;
+        for (int retryNumber = 1; retryNumber <= retry.MaxRetries && !cancellationToken.IsCancellationRequested; retryNumber++)
+        {
+            try
+            {
+                await Task.Delay(retry.BackoffBefore(retryNumber), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break; // Stopping: no more retries, but the event still goes to the dead-letter sink below.
+            }
+
+            attempts++;
+            try
+            {
+                await invoke(handlerIndex, @event, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+                metrics.RecordFailure(@event.EventType, handlerName);
+            }
+        }
+
+        var letter = new DeadLetter(@event, handlerName, failure, attempts, DateTimeOffset.UtcNow);
+        try
+        {
+            await sink.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await _fallback.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        metrics.RecordDeadLetter(@event.EventType, handlerName);
+    }
+}

@@ -1,0 +1,105 @@
+using EventDriven;
+
+namespace EventDriven.Tests.Fixtures;
+
+/// <summary>A class event that carries a producer id and a per-producer counter, for ordering checks.</summary>
+public sealed record Tick(int Producer, int Number, Guid Key) : IPartitionedEvent
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "Tick";
+    public string Source => "Tests";
+    public Guid PartitionKey => Key;
+}
+
+/// <summary>The struct twin of <see cref="Tick"/>: mixed with it to check order across event types.</summary>
+public readonly record struct TickStruct(int Producer, int Number, Guid Id) : IEvent
+{
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "TickStruct";
+    public string Source => "Tests";
+}
+
+/// <summary>Collects (producer, number) pairs per partition thread; only the consumer of a partition writes its list.</summary>
+public sealed class TickLog
+{
+    public readonly System.Collections.Concurrent.ConcurrentQueue<(int Producer, int Number)> Seen = new();
+    public long AllocatedBefore = -1;
+    public long AllocatedAfter = -1;
+    public int ThreadBefore = -1;
+    public int ThreadAfter = -1;
+    public int MeasureFrom = -1;
+    public int MeasureTo = -1;
+}
+
+[EventHandler]
+public sealed class TickHandler(TickLog log) : IEventHandler<Tick>, IEventHandler<TickStruct>
+{
+    public ValueTask HandleAsync(Tick @event, CancellationToken cancellationToken = default)
+    {
+        log.Seen.Enqueue((@event.Producer, @event.Number));
+        return default;
+    }
+
+    public ValueTask HandleAsync(TickStruct @event, CancellationToken cancellationToken = default)
+    {
+        // Allocation probe for the consumer thread: reads the counter at two chosen events, allocates nothing itself.
+        if (@event.Number == log.MeasureFrom)
+        {
+            log.ThreadBefore = Environment.CurrentManagedThreadId;
+            log.AllocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        }
+        else if (@event.Number == log.MeasureTo)
+        {
+            log.AllocatedAfter = GC.GetAllocatedBytesForCurrentThread();
+            log.ThreadAfter = Environment.CurrentManagedThreadId;
+        }
+        else if (log.MeasureFrom < 0)
+        {
+            log.Seen.Enqueue((@event.Producer, @event.Number));
+        }
+
+        return default;
+    }
+}
+
+/// <summary>Fails the first <see cref="FailuresLeft"/> calls, counting every call.</summary>
+public sealed class FlakyState
+{
+    public int Calls;
+    public int FailuresLeft;
+    public SemaphoreSlim Gate = new(int.MaxValue);
+}
+
+public sealed record FlakyEvent(int N) : IEvent
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "FlakyEvent";
+    public string Source => "Tests";
+}
+
+[EventHandler(Order = 0)]
+public sealed class FlakyHandler(FlakyState state) : IEventHandler<FlakyEvent>
+{
+    public async ValueTask HandleAsync(FlakyEvent @event, CancellationToken cancellationToken = default)
+    {
+        await state.Gate.WaitAsync(cancellationToken);
+        state.Gate.Release();
+        Interlocked.Increment(ref state.Calls);
+        if (Interlocked.Decrement(ref state.FailuresLeft) >= 0)
+        {
+            throw new IOException($"transient failure on call {state.Calls}");
+        }
+    }
+}
+
+[EventHandler(Order = 1)]
+public sealed class SteadyFlakyNeighbour(Recorder recorder) : IEventHandler<FlakyEvent>
+{
+    public ValueTask HandleAsync(FlakyEvent @event, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref recorder.Count);
+        return default;
+    }
+}
