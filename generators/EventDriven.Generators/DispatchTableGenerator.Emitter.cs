@@ -16,6 +16,10 @@ namespace EventDriven.Generators
         internal static class Emitter
         {
             private const string GeneratedNamespace = "EventDriven.Generated";
+
+            /// <summary>The table's topology field; a handler named <c>Topology</c> must not get it as its descriptor field.</summary>
+            private const string TopologyField = "s_topology";
+
             private static readonly string s_generatedCode =
                 "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(Emitter).Assembly.GetName().Version + "\")]";
 
@@ -47,7 +51,8 @@ namespace EventDriven.Generators
             internal static string EmitTable(TableSpec table)
             {
                 List<EventRoute> routes = BuildRoutes(table.Handlers);
-                Dictionary<string, string> descriptorFields = UniqueNames(table.Handlers.Select(static h => h.TypeName), table.Handlers.Select(static h => "s_" + Camel(h.SimpleName)));
+                Dictionary<string, string> descriptorFields = UniqueNames(
+                    table.Handlers.Select(static h => h.TypeName), table.Handlers.Select(static h => "s_" + Camel(h.SimpleName)), TopologyField);
 
                 var w = new SourceWriter();
                 WriteHeader(w);
@@ -78,7 +83,7 @@ namespace EventDriven.Generators
                 }
 
                 w.Line()
-                    .Line("private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]")
+                    .Line("private static readonly global::EventDriven.EventTopology " + TopologyField + " = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]")
                     .OpenBrace();
                 foreach (EventRoute route in routes)
                 {
@@ -102,7 +107,7 @@ namespace EventDriven.Generators
                     .Line("public string AssemblyName => " + Literal(table.AssemblyName) + ";")
                     .Line()
                     .Line("/// <inheritdoc />")
-                    .Line("public global::EventDriven.EventTopology Topology => s_topology;")
+                    .Line("public global::EventDriven.EventTopology Topology => " + TopologyField + ";")
                     .Line()
                     .Line("/// <inheritdoc />")
                     .Line("public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)")
@@ -141,7 +146,9 @@ namespace EventDriven.Generators
             {
                 string eventType = route.Event.TypeName;
                 Dictionary<string, string> fields = UniqueNames(route.Handlers.Select(static h => h.Handler.TypeName), route.Handlers.Select(static h => "_" + Camel(h.Handler.SimpleName)));
-                w.Line("/// <summary>Dispatches <see cref=\"" + eventType + "\"/> to " + route.Handlers.Count.ToString(CultureInfo.InvariantCulture) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
+                // A cref cannot hold a closed generic type (Envelope<int> is malformed XML, Envelope{int} names a type parameter): name those as code.
+                string eventDoc = eventType.IndexOf('<') < 0 ? "<see cref=\"" + eventType + "\"/>" : "<c>" + Xml(route.Event.DisplayName) + "</c>";
+                w.Line("/// <summary>Dispatches " + eventDoc + " to " + route.Handlers.Count.ToString(CultureInfo.InvariantCulture) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
                     .Line("private sealed class " + route.DispatcherName + " : global::EventDriven.Dispatch.EventDispatcher<" + eventType + ">")
                     .OpenBrace();
                 foreach (RouteHandler handler in route.Handlers)
@@ -287,11 +294,14 @@ namespace EventDriven.Generators
                     .ToList();
             }
 
-            /// <summary>Maps each key to its preferred name, suffixing a number where two keys want the same name.</summary>
-            private static Dictionary<string, string> UniqueNames(IEnumerable<string> keys, IEnumerable<string> preferred)
+            /// <summary>
+            /// Maps each key to its preferred name, suffixing a number where two keys want the same name or a name is
+            /// <paramref name="reserved"/> for another member of the generated type.
+            /// </summary>
+            private static Dictionary<string, string> UniqueNames(IEnumerable<string> keys, IEnumerable<string> preferred, params string[] reserved)
             {
                 var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
-                var used = new HashSet<string>(System.StringComparer.Ordinal);
+                var used = new HashSet<string>(reserved, System.StringComparer.Ordinal);
                 foreach ((string key, string name) in keys.Zip(preferred, static (k, n) => (k, n)))
                 {
                     if (result.ContainsKey(key))

@@ -82,7 +82,9 @@ namespace EventDriven.Generators
                     }
                 }
 
-                if (events.Count == 0 && !diagnostics.Any(static d => d.Id == GeneratorDiagnostics.InaccessibleTypeId))
+                // An open generic handler's events are type parameters, never usable; EDG002 already says why, and "implements no
+                // IEventHandler<TEvent>" would be wrong.
+                if (events.Count == 0 && !diagnostics.Any(static d => d.Id is GeneratorDiagnostics.InaccessibleTypeId or GeneratorDiagnostics.GenericHandlerId))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.NotAHandler, location, display));
                 }
@@ -286,9 +288,31 @@ namespace EventDriven.Generators
                     ? "default(" + typeName + ")!"
                     : parameter.Type.TypeKind == TypeKind.Enum
                         ? "(" + typeName + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")"
-                        : "(" + typeName + ")" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
-                return new ParameterSpec(typeName, literal);
+                        : "(" + typeName + ")" + ConstantLiteral(value);
+
+                // 'x is int? y' is not a legal pattern (CS8116): look an optional Nullable<T> up as T; the literal keeps the nullable type.
+                string lookupType = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                    ? nullable.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+                    : typeName;
+                return new ParameterSpec(lookupType, literal);
             }
+
+            /// <summary>
+            /// C# for a constant default value. FormatPrimitive writes no type suffix, so decimals and floats get one (a decimal written
+            /// as a double literal loses digits), and non-finite floating-point values are named, since 'NaN' is not a literal.
+            /// </summary>
+            private static string ConstantLiteral(object value) => value switch
+            {
+                double d when double.IsNaN(d) => "double.NaN",
+                double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+                double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+                float f when float.IsNaN(f) => "float.NaN",
+                float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+                float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+                float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f",
+                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m",
+                _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+            };
 
             /// <summary>
             /// The events the handler publishes through <c>IEventBus.PublishAsync&lt;T&gt;</c> in its own source, for the topology manifest.
