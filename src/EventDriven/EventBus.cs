@@ -251,6 +251,13 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                 _metrics.RecordDropped(route.EventTypeName);
                 return default;
             default:
+                if (EventProcessor.IsConsumerOf(ring))
+                {
+                    // A handler publishing into its own full ring would wait for itself forever: run the event here instead.
+                    _metrics.RecordPublished(route.EventTypeName);
+                    return route.DispatchAsync(@event, cancellationToken);
+                }
+
                 return WaitForSpaceAsync(ring, route, @event, cancellationToken);
         }
     }
@@ -275,7 +282,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             }
 
             // Spinning did not help: sleep until the consumer frees slots. The task is taken before the re-check so no wake-up is lost.
-            Task space = ring.SpaceSignal.WaitAsync();
+            // The count of waiters is raised before the re-check, so a consumer that frees slots after it releases the semaphore.
             ring.AddWaitingProducer();
             try
             {
@@ -284,8 +291,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                     break;
                 }
 
-                await space.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                cancellationToken.ThrowIfCancellationRequested();
+                // The timeout only bounds a permit taken by another waiter; progress normally comes from the release.
+                await ring.SpaceSignal.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             }
             finally
             {

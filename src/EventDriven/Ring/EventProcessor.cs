@@ -4,24 +4,35 @@ using EventDriven.Dispatch;
 namespace EventDriven.Ring;
 
 /// <summary>
-/// The consumer loop of one ring (one partition): takes every published event as one batch, runs each through its route's
-/// generated dispatcher in sequence order, then frees the batch's slots. A handler task that is not complete is awaited before
-/// the next event, so order holds per partition; a synchronously completed one costs nothing extra.
+/// The consumer loop of one ring (one partition), on a dedicated background thread as in the LMAX Disruptor: it takes every
+/// published event as one batch, runs each through its route's generated dispatcher in sequence order, then frees the batch's
+/// slots. A handler task that is not complete is waited for before the next event, so order holds per partition; a
+/// synchronously completed one costs nothing extra.
 /// </summary>
+/// <remarks>
+/// A dedicated thread rather than an async loop on the thread pool: waking it (<see cref="ManualResetEventSlim.Set()"/>) allocates
+/// nothing, it never migrates between threads, and the pool is left to the application. The price is one blocked thread per
+/// partition while an asynchronous handler is in flight.
+/// </remarks>
 internal sealed class EventProcessor
 {
     private const int SpinsBeforeYield = 100;
     private const int YieldsBeforeSleep = 10;
+
+    // Flows into the handlers' async continuations (set once per thread, so it costs nothing per event): lets a handler that
+    // publishes into its own full ring be detected even after an await.
+    private static readonly AsyncLocal<EventRing?> s_consuming = new();
 
     private readonly EventRing _ring;
     private readonly WaitStrategy _waitStrategy;
     private readonly EventDrivenMetrics _metrics;
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _drainGate = new();
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopRequested;
-    private volatile bool _exited;
     private long _position = -1;
-    private Task _loop = Task.CompletedTask;
+    private long _abandoned;
+    private long _faults;
 
     public EventProcessor(EventRing ring, WaitStrategy waitStrategy, EventDrivenMetrics metrics)
     {
@@ -36,25 +47,38 @@ internal sealed class EventProcessor
     public long Lag => Math.Max(0, _ring.ClaimedSequence - Volatile.Read(ref _position));
 
     /// <summary>Events that could not be dispatched because the stop timeout cancelled the loop.</summary>
-    public long Abandoned { get; private set; }
+    public long Abandoned => Interlocked.Read(ref _abandoned);
 
-    /// <summary>Unexpected exceptions the loop survived (a bug in a failure policy or a dead-letter sink, not a handler failure).</summary>
-    public long Faults;
+    /// <summary>Unexpected exceptions the loop survived (a failing dead-letter sink, a bug), not handler failures (those are retried and dead-lettered).</summary>
+    public long Faults => Interlocked.Read(ref _faults);
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    /// <summary>
+    /// True when the caller runs inside a handler of <paramref name="ring"/>'s consumer (also after an await): publishing into that
+    /// full ring from here must not wait, because the consumer is waiting for this very handler.
+    /// </summary>
+    public static bool IsConsumerOf(EventRing ring) => s_consuming.Value == ring;
+
+    public void Start()
+    {
+        var thread = new Thread(Run)
+        {
+            IsBackground = true,
+            Name = $"EventDriven consumer {_ring.Partition}",
+        };
+        thread.Start();
+    }
 
     /// <summary>Lets the loop finish what was published, then waits for it up to <paramref name="timeout"/>; past that, cancels the handlers.</summary>
     public async Task StopAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         _stopRequested = true;
         _ring.WakeConsumer();
-        _ring.ConsumerSignal.Set();
-        Task finished = await Task.WhenAny(_loop, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
-        if (finished != _loop)
+        Task finished = await Task.WhenAny(_exited.Task, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
+        if (finished != _exited.Task)
         {
             await _abort.CancelAsync().ConfigureAwait(false);
-            _ring.ConsumerSignal.Set();
-            await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            _ring.WakeConsumer();
+            await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
         }
     }
 
@@ -64,7 +88,7 @@ internal sealed class EventProcessor
     /// </summary>
     public void DrainAfterExit()
     {
-        if (!_exited)
+        if (!_exited.Task.IsCompleted || _abort.IsCancellationRequested)
         {
             return;
         }
@@ -75,14 +99,7 @@ internal sealed class EventProcessor
             long available = _ring.HighestPublished(next);
             for (long sequence = next; sequence <= available; sequence++)
             {
-                try
-                {
-                    _ring.SlotAt(sequence).Route!.DispatchSlotAsync(_ring, sequence, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-                }
-                catch (Exception)
-                {
-                    Interlocked.Increment(ref Faults);
-                }
+                DispatchAndWait(sequence, CancellationToken.None);
             }
 
             if (available >= next)
@@ -92,8 +109,9 @@ internal sealed class EventProcessor
         }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
+        s_consuming.Value = _ring;
         CancellationToken abort = _abort.Token;
         long next = _ring.ConsumedSequence + 1;
         try
@@ -108,70 +126,71 @@ internal sealed class EventProcessor
                         return; // Drained: nothing claimed is left.
                     }
 
-                    await WaitForEventsAsync(next, abort).ConfigureAwait(false);
+                    if (abort.IsCancellationRequested)
+                    {
+                        Interlocked.Add(ref _abandoned, Math.Max(0, _ring.ClaimedSequence - _ring.ConsumedSequence));
+                        return;
+                    }
+
+                    WaitForEvents(next);
                     continue;
                 }
 
                 for (long sequence = next; sequence <= available; sequence++)
                 {
+                    if (abort.IsCancellationRequested)
+                    {
+                        Interlocked.Add(ref _abandoned, available - sequence + 1);
+                        _ring.MarkConsumed(available);
+                        return;
+                    }
+
                     Volatile.Write(ref _position, sequence);
-                    RouteBase route = _ring.SlotAt(sequence).Route!;
-                    long start = _metrics.ProcessDurationEnabled ? Stopwatch.GetTimestamp() : 0;
-                    ValueTask dispatch;
-                    try
-                    {
-                        dispatch = route.DispatchSlotAsync(_ring, sequence, abort);
-                    }
-                    catch (Exception exception)
-                    {
-                        dispatch = ValueTask.FromException(exception);
-                    }
-
-                    if (dispatch.IsCompletedSuccessfully)
-                    {
-                        dispatch.GetAwaiter().GetResult();
-                    }
-                    else
-                    {
-                        try
-                        {
-                            await dispatch.ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-                        {
-                            Abandoned += available - sequence + 1;
-                            _ring.MarkConsumed(available);
-                            return;
-                        }
-                        catch (Exception)
-                        {
-                            Interlocked.Increment(ref Faults);
-                        }
-                    }
-
-                    _metrics.RecordHandled(route.EventTypeName, start);
+                    DispatchAndWait(sequence, abort);
                 }
 
                 _ring.MarkConsumed(available);
                 next = available + 1;
             }
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-        {
-            // The stop timeout passed while the loop was idle or waiting: whatever is still claimed is abandoned, and counted.
-            Abandoned += Math.Max(0, _ring.ClaimedSequence - _ring.ConsumedSequence);
-        }
         finally
         {
-            _exited = true;
-            if (!abort.IsCancellationRequested)
-            {
-                DrainAfterExit();
-            }
+            _exited.TrySetResult();
+            DrainAfterExit();
         }
     }
 
-    private async ValueTask WaitForEventsAsync(long next, CancellationToken abort)
+    private void DispatchAndWait(long sequence, CancellationToken abort)
+    {
+        RouteBase route = _ring.SlotAt(sequence).Route!;
+        long start = _metrics.ProcessDurationEnabled ? Stopwatch.GetTimestamp() : 0;
+        try
+        {
+            ValueTask dispatch = route.DispatchSlotAsync(_ring, sequence, abort);
+            if (dispatch.IsCompletedSuccessfully)
+            {
+                dispatch.GetAwaiter().GetResult();
+            }
+            else
+            {
+                dispatch.AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _abandoned);
+            return;
+        }
+        catch (Exception)
+        {
+            // Handler failures never get here (the failure policy retries and dead-letters them); this is a fault of the policy or sink.
+            Interlocked.Increment(ref _faults);
+        }
+
+        _metrics.RecordHandled(route.EventTypeName, start);
+    }
+
+    private void WaitForEvents(long next)
     {
         for (int spin = 0; spin < SpinsBeforeYield; spin++)
         {
@@ -188,7 +207,7 @@ internal sealed class EventProcessor
             return;
         }
 
-        for (int yield = 0; _waitStrategy == WaitStrategy.Yielding || yield < YieldsBeforeSleep; yield++)
+        for (int yield = 0; yield < YieldsBeforeSleep; yield++)
         {
             if (_ring.HighestPublished(next) >= next || _stopRequested)
             {
@@ -196,16 +215,17 @@ internal sealed class EventProcessor
             }
 
             Thread.Yield();
-            if (_waitStrategy == WaitStrategy.Yielding && yield > YieldsBeforeSleep)
-            {
-                return; // Back to the outer loop, which re-checks stop and spins again.
-            }
         }
 
-        Task wake = _ring.ConsumerSignal.WaitAsync();
-        if (_ring.PrepareToSleep(next) && !_stopRequested)
+        if (_waitStrategy == WaitStrategy.Yielding)
         {
-            await wake.WaitAsync(abort).ConfigureAwait(false);
+            return; // Back to the loop, which re-checks stop and spins again.
+        }
+
+        _ring.ConsumerSignal.Reset();
+        if (_ring.PrepareToSleep(next) && !_stopRequested && !_abort.IsCancellationRequested)
+        {
+            _ring.ConsumerSignal.Wait();
         }
 
         _ring.Awake();

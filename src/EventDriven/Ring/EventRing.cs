@@ -71,11 +71,14 @@ internal sealed class EventRing
 
     public int Partition { get; }
 
-    /// <summary>Wakes the consumer when it sleeps (see <see cref="WaitStrategy.Blocking"/>).</summary>
-    public AsyncSignal ConsumerSignal { get; } = new();
+    /// <summary>Wakes the consumer when it sleeps (see <see cref="WaitStrategy.Blocking"/>). Setting it allocates nothing.</summary>
+    public ManualResetEventSlim ConsumerSignal { get; } = new(false, spinCount: 0);
 
-    /// <summary>Wakes producers waiting for space (see <see cref="BackpressureMode.Wait"/>).</summary>
-    public AsyncSignal SpaceSignal { get; } = new();
+    /// <summary>
+    /// Wakes producers waiting for space (see <see cref="BackpressureMode.Wait"/>). A semaphore because several producers may wait;
+    /// releasing it does not allocate on the consumer. A permit left over after a waiter timed out only causes a harmless re-check.
+    /// </summary>
+    public SemaphoreSlim SpaceSignal { get; } = new(0);
 
     /// <summary>The highest sequence the consumer has finished; everything up to it is free.</summary>
     public long ConsumedSequence => _consumed.Value;
@@ -196,9 +199,10 @@ internal sealed class EventRing
     public void MarkConsumed(long sequence)
     {
         _consumed.SetValue(sequence);
-        if (Volatile.Read(ref _producersWaiting) != 0)
+        int waiting = Volatile.Read(ref _producersWaiting);
+        if (waiting != 0)
         {
-            SpaceSignal.Set();
+            SpaceSignal.Release(waiting);
         }
     }
 

@@ -103,3 +103,48 @@ public sealed class SteadyFlakyNeighbour(Recorder recorder) : IEventHandler<Flak
         return default;
     }
 }
+
+/// <summary>For the stress test: a producer id, its counter and a checksum of both, so torn or mixed-up slots are detected.</summary>
+public readonly record struct StressEvent(int Producer, int Number, long Checksum, Guid Id) : IEvent
+{
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "StressEvent";
+    public string Source => "Tests";
+
+    public static long ChecksumOf(int producer, int number) => ((long)producer << 40) ^ (number * 2654435761L);
+}
+
+/// <summary>Checks, on the consumer thread, that each producer's events arrive exactly once and in order.</summary>
+public sealed class StressLog
+{
+    public int[] Last = [];
+    public long Received;
+    public long OutOfOrder;
+    public long Corrupted;
+
+    public void Reset(int producers)
+    {
+        Last = Enumerable.Repeat(-1, producers).ToArray();
+        Received = OutOfOrder = Corrupted = 0;
+    }
+}
+
+[EventHandler]
+public sealed class StressHandler(StressLog log) : IEventHandler<StressEvent>
+{
+    public ValueTask HandleAsync(StressEvent @event, CancellationToken cancellationToken = default)
+    {
+        if (@event.Checksum != StressEvent.ChecksumOf(@event.Producer, @event.Number))
+        {
+            log.Corrupted++;
+        }
+        else if (@event.Number != log.Last[@event.Producer] + 1)
+        {
+            log.OutOfOrder++;
+        }
+
+        log.Last[@event.Producer] = @event.Number;
+        log.Received++;
+        return default;
+    }
+}

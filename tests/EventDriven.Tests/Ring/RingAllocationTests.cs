@@ -1,0 +1,85 @@
+using EventDriven.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventDriven.Tests.Ring;
+
+/// <summary>Exact allocation checks on both sides of the ring. In the same collection as the metrics test: a listener would enable tags.</summary>
+[Collection(AllocationSensitive.Name)]
+public sealed class RingAllocationTests
+{
+    [Fact]
+    public async Task Consumer_DispatchingAMillionStructEvents_AllocatesNothing()
+    {
+        const int From = 1_000;
+        const int To = From + 1_000_000;
+        await using ServiceProvider services = TestBus.CreateRing(o =>
+        {
+            o.WaitStrategy = WaitStrategy.BusySpin;
+
+            // Large enough that the producer never waits for space: waking a waiting producer is the one path that allocates on the
+            // consumer (its awaitable's continuation), and it belongs to backpressure, not to dispatch.
+            o.RingBufferCapacity = 1 << 21;
+        });
+        var bus = services.GetRequiredService<EventBus>();
+        var log = services.GetRequiredService<TickLog>();
+        log.MeasureFrom = From;
+        log.MeasureTo = To;
+        TickStruct[] chunk = new TickStruct[4096];
+
+        for (int published = 0; published <= To; published += chunk.Length)
+        {
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = new TickStruct(0, published + i, Guid.Empty);
+            }
+
+            await bus.PublishBatchAsync<TickStruct>(chunk);
+        }
+
+        await bus.StopAsync();
+        Assert.Equal(log.ThreadBefore, log.ThreadAfter);
+        Assert.True(log.AllocatedBefore > 0);
+        Assert.Equal(0, log.AllocatedAfter - log.AllocatedBefore);
+    }
+
+    [Fact]
+    public async Task Producer_PublishingAMillionStructEventsIntoTheRing_AllocatesNothing()
+    {
+        const int Count = 1_000_000;
+        await using ServiceProvider services = TestBus.CreateRing(o => { o.RingBufferCapacity = 1 << 21; o.WaitStrategy = WaitStrategy.BusySpin; }); // never full: the wait path may allocate; busy consumer keeps up
+        var bus = services.GetRequiredService<EventBus>();
+        services.GetRequiredService<TickLog>().MeasureFrom = int.MaxValue; // the handler records nothing
+        var @event = new TickStruct(0, 1, Guid.Empty);
+        await bus.PublishAsync(@event); // builds the routes and starts the consumer
+
+        // Warm up, then give tiered compilation time to finish: the runtime's own tier-up work (a background worker started
+        // on the calling thread) is not the bus's allocation.
+        PublishMany(bus, @event, 100_000);
+        await Task.Delay(500);
+        long allocated = PublishMany(bus, @event, Count);
+        await bus.StopAsync();
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Synchronous on purpose: the ring is never full, so every publish completes at once.</summary>
+    private static long PublishMany(EventBus bus, TickStruct @event, int count)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < count; i++)
+        {
+            ValueTask publish = bus.PublishAsync(@event);
+            if (!publish.IsCompletedSuccessfully)
+            {
+                throw new InvalidOperationException("The ring filled up; the test needs a larger ring.");
+            }
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationSensitive
+{
+    public const string Name = "Allocation-sensitive";
+}
