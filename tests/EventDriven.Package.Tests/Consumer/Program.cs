@@ -14,6 +14,9 @@ var order = new OrderPlaced("A-1", 42.50m);
 await bus.PublishAsync(order);
 await bus.PublishAsync(new PaymentCaptured(Guid.NewGuid(), DateTimeOffset.UtcNow, order.OrderNumber, order.Total));
 
+// The default ring-buffer bus returns from PublishAsync once the event is queued; stopping drains it, so every handler has run.
+await provider.GetRequiredService<EventBus>().StopAsync();
+
 foreach (EventRouteInfo route in EventTopology.Current.Routes)
 {
     Console.WriteLine("topology: " + route);
