@@ -21,7 +21,8 @@ namespace EventDriven;
 public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 {
     private const int Running = 0;
-    private const int Stopped = 1;
+    private const int Stopping = 1; // draining: only handlers may still publish (their follow-up events are part of the drain)
+    private const int Stopped = 2;
 
     private readonly EventDrivenOptions _options;
     private readonly IReadOnlyList<IEventDispatchTable> _tables;
@@ -72,7 +73,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
         if (_state != Running)
         {
-            ThrowHelper.ThrowBusStopped();
+            ThrowIfNotAcceptingPublishes();
         }
 
         if (cancellationToken.IsCancellationRequested)
@@ -121,7 +122,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     {
         if (_state != Running)
         {
-            ThrowHelper.ThrowBusStopped();
+            ThrowIfNotAcceptingPublishes();
         }
 
         object?[] routes = Volatile.Read(ref _routes) ?? BuildRoutes();
@@ -188,7 +189,11 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     {
         lock (_routesGate)
         {
-            _state = Stopped;
+            if (_state == Running)
+            {
+                _state = _processors.Length > 0 ? Stopping : Stopped;
+            }
+
             return _stopping ??= StopProcessorsAsync(cancellationToken);
         }
     }
@@ -205,7 +210,29 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
     private async Task StopProcessorsAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(_processors.Select(p => p.StopAsync(_options.StopTimeout, cancellationToken))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_processors.Select(p => p.StopAsync(_options.StopTimeout, cancellationToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            _state = Stopped;
+        }
+    }
+
+    /// <summary>
+    /// While stopping, a handler of an event being drained may still publish its follow-up events (they are part of the work the
+    /// stop waits for); anyone else gets the stopped-bus error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowIfNotAcceptingPublishes()
+    {
+        if (_state == Stopping && EventProcessor.IsInsideHandler)
+        {
+            return;
+        }
+
+        ThrowHelper.ThrowBusStopped();
     }
 
     private void WriteBatch<TEvent>(EventRing ring, EventRoute<TEvent> route, ReadOnlySpan<TEvent> batch, long high)
@@ -270,7 +297,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         while (!ring.TryClaim(1, out sequence))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_state != Running)
+            if (_state == Stopped)
             {
                 ThrowHelper.ThrowBusStopped();
             }

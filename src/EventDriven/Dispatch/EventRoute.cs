@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using EventDriven.Reliability;
 using EventDriven.Ring;
@@ -70,7 +71,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
     public override ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken)
     {
-        TEvent @event;
+        TEvent @event = default!;
         if (typeof(TEvent).IsValueType)
         {
             ref TEvent stored = ref ring.ColumnSlot<TEvent>(sequence);
@@ -80,14 +81,68 @@ internal sealed class EventRoute<TEvent> : RouteBase
                 stored = default!; // Do not keep what the struct references alive until the slot is reused.
             }
         }
-        else
+        ref EventRing.Slot slot = ref ring.SlotAt(sequence);
+        if (!typeof(TEvent).IsValueType)
         {
-            ref EventRing.Slot slot = ref ring.SlotAt(sequence);
             @event = Unsafe.As<object, TEvent>(ref slot.Reference!);
             slot.Reference = null;
         }
 
+        Guid id = @event.Id;
+        EventContext.Set(new EventContext(id, slot.CorrelationId == Guid.Empty ? id : slot.CorrelationId, slot.CausationId));
+        Activity? parent = slot.Parent;
+        slot.Parent = null;
+        if (EventDrivenActivitySource.Source.HasListeners())
+        {
+            return DispatchTracedAsync(@event, parent, cancellationToken);
+        }
+
         return DispatchAsync(@event, cancellationToken);
+    }
+
+    /// <summary>
+    /// The dispatch used while a tracer listens: each handler runs alone inside its own consumer span, linked to the publisher's
+    /// span. Slower than the generated fused path, which is why it is only taken when someone listens.
+    /// </summary>
+    private async ValueTask DispatchTracedAsync(TEvent @event, Activity? parent, CancellationToken cancellationToken)
+    {
+        EventContext context = EventContext.Current;
+        ActivityLink[]? links = parent is null ? null : [new ActivityLink(parent.Context)];
+        int staticCount = _dispatcher?.Handlers.Count ?? 0;
+        Subscriber[] subscribers = Volatile.Read(ref _subscribers);
+        for (int i = 0; i < staticCount + subscribers.Length; i++)
+        {
+            string handlerName = i < staticCount ? _dispatcher!.Handlers[i].Name : subscribers[i - staticCount].Handler.GetType().FullName ?? "subscriber";
+            using Activity? activity = EventDrivenActivitySource.Source.StartActivity(ActivityKind.Consumer, parentContext: default, links: links, name: "process " + s_eventTypeName);
+            if (activity is not null)
+            {
+                activity.SetTag("messaging.system", "eventdriven");
+                activity.SetTag("messaging.operation.type", "process");
+                activity.SetTag("messaging.destination.name", @event.EventType);
+                activity.SetTag("messaging.message.id", context.EventId.ToString());
+                activity.SetTag("messaging.message.conversation_id", context.CorrelationId.ToString());
+                activity.SetTag("eventdriven.handler", handlerName);
+            }
+
+            int index = i;
+            Func<int, TEvent, CancellationToken, ValueTask> invoke = index < staticCount
+                ? _dispatcher!.InvokeAsync
+                : (handler, e, ct) => subscribers[handler - staticCount].Handler.HandleAsync(e, ct);
+            try
+            {
+                await invoke(index, @event, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!EventDispatcher<TEvent>.IsCancellation(exception, cancellationToken))
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                if (_failurePolicy is null)
+                {
+                    throw;
+                }
+
+                await _failurePolicy.RecoverAsync(handlerName, invoke, index, @event, exception, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public EventDispatcher<TEvent>? Dispatcher => _dispatcher;

@@ -58,6 +58,9 @@ internal sealed class EventProcessor
     /// </summary>
     public static bool IsConsumerOf(EventRing ring) => s_consuming.Value == ring;
 
+    /// <summary>True when the caller runs inside a handler of any ring consumer (also after an await).</summary>
+    public static bool IsInsideHandler => s_consuming.Value is not null;
+
     public void Start()
     {
         var thread = new Thread(Run)
@@ -183,10 +186,13 @@ internal sealed class EventProcessor
         }
         catch (Exception)
         {
+            EventContext.Clear();
+
             // Handler failures never get here (the failure policy retries and dead-letters them); this is a fault of the policy or sink.
             Interlocked.Increment(ref _faults);
         }
 
+        EventContext.Clear();
         _metrics.RecordHandled(route.EventTypeName, start);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -132,6 +133,12 @@ internal sealed class EventRing
     {
         ref Slot slot = ref SlotAt(sequence);
         slot.Route = route;
+
+        // The causing event (when a handler publishes) and the publisher's span (only when someone traces) travel with the event.
+        EventContext cause = EventContext.Current;
+        slot.CausationId = cause.EventId;
+        slot.CorrelationId = cause.CorrelationId;
+        slot.Parent = EventDrivenActivitySource.Source.HasListeners() ? Activity.Current : null;
         if (typeof(TEvent).IsValueType)
         {
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Column<TEvent>()), (int)(sequence & _mask)) = @event;
@@ -293,5 +300,8 @@ internal sealed class EventRing
     {
         public RouteBase? Route;
         public object? Reference;
+        public Activity? Parent;
+        public Guid CausationId;
+        public Guid CorrelationId;
     }
 }

@@ -148,3 +148,51 @@ public sealed class StressHandler(StressLog log) : IEventHandler<StressEvent>
         return default;
     }
 }
+
+public sealed record CauseEvent(int N) : IEvent
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "CauseEvent";
+    public string Source => "Tests";
+}
+
+public sealed record EffectEvent(Guid Id) : IEvent
+{
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public string EventType => "EffectEvent";
+    public string Source => "Tests";
+}
+
+public sealed class ContextLog
+{
+    public readonly System.Collections.Concurrent.ConcurrentQueue<(string Event, EventContext Context)> Seen = new();
+}
+
+[EventHandler(Idempotent = true)]
+public sealed class CauseHandler(IEventBus bus, ContextLog log) : IEventHandler<CauseEvent>
+{
+    public ValueTask HandleAsync(CauseEvent @event, CancellationToken cancellationToken = default)
+    {
+        log.Seen.Enqueue(("cause", EventContext.Current));
+        return bus.PublishAsync(new EffectEvent(DeterministicGuid(@event.Id)), cancellationToken);
+    }
+
+    private static Guid DeterministicGuid(Guid cause)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        cause.TryWriteBytes(bytes);
+        bytes[0] ^= 0x5A;
+        return new Guid(bytes);
+    }
+}
+
+[EventHandler(Idempotent = true)]
+public sealed class EffectHandler(ContextLog log) : IEventHandler<EffectEvent>
+{
+    public ValueTask HandleAsync(EffectEvent @event, CancellationToken cancellationToken = default)
+    {
+        log.Seen.Enqueue(("effect", EventContext.Current));
+        return default;
+    }
+}

@@ -6,7 +6,7 @@ internal static class TestBus
 {
     /// <summary>The state objects the fixture handlers take in their constructors (every handler is resolved when the routes are built).</summary>
     public static IServiceCollection AddTestState(this IServiceCollection services)
-        => services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>();
+        => services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>();
 
     /// <summary>An inline bus unless <paramref name="configure"/> says otherwise: most behaviour tests want the publisher to see the outcome.</summary>
     public static ServiceProvider Create(Action<EventDrivenOptions>? configure = null)
