@@ -1,0 +1,106 @@
+using Microsoft.CodeAnalysis;
+
+namespace EventDriven.Analyzers
+{
+    /// <summary>
+    /// Every diagnostic the EventDriven analyzers report. IDs are stable and never renumbered or reused; a retired rule keeps its
+    /// number. Each has a page at <c>docs/diagnostics/EDxxxx.md</c>, linked from the IDE.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        public const string MissingSubscriptionId = "ED0001";
+        public const string UnpublishedEventId = "ED0002";
+        public const string UnregisteredHandlerId = "ED0003";
+        public const string NonIdempotentHandlerId = "ED0004";
+        public const string InMemoryDeduplicationId = "ED0005";
+        public const string NonDeterministicDerivedEventId = "ED0006";
+        public const string BlockingCallId = "ED0007";
+        public const string AsyncVoidId = "ED0008";
+        public const string MutableEventId = "ED0009";
+
+        public const string SubscriptionsCategory = "EventDriven.Subscriptions";
+        public const string IdempotencyCategory = "EventDriven.Idempotency";
+        public const string HandlersCategory = "EventDriven.Handlers";
+        public const string EventsCategory = "EventDriven.Events";
+
+        private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
+
+        public static readonly DiagnosticDescriptor MissingSubscription = Create(
+            MissingSubscriptionId,
+            "Published event has no handler",
+            "Nothing handles '{0}': no [EventHandler] class implements IEventHandler<{1}> and nothing subscribes to it, here or in a referenced assembly, so this publish reaches no one",
+            "An event type is published but no [EventHandler] class for it exists in this project or in a referenced assembly that carries EventDriven handlers, and no IEventBus.Subscribe call names it. Add a handler, or remove the publish.",
+            SubscriptionsCategory,
+            DiagnosticSeverity.Warning,
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor UnpublishedEvent = Create(
+            UnpublishedEventId,
+            "Handled event is never published",
+            "'{0}' handles '{1}', but nothing in this application publishes it",
+            "An [EventHandler] class handles an event type declared in this application, and no PublishAsync or PublishBatchAsync call in it names that type. Either a publish is missing or the handler is dead code.",
+            SubscriptionsCategory,
+            DiagnosticSeverity.Info,
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor UnregisteredHandler = Create(
+            UnregisteredHandlerId,
+            "Event handler is never registered",
+            "'{0}' implements IEventHandler<{1}> but has no [EventHandler] attribute and is never created or passed to IEventBus.Subscribe, so it never runs",
+            "Only [EventHandler] classes go into the generated dispatch table; any other IEventHandler<T> runs only when an instance is passed to IEventBus.Subscribe. This class is neither, and nothing in the project creates it. Add [EventHandler].",
+            SubscriptionsCategory,
+            DiagnosticSeverity.Warning,
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor NonIdempotentHandler = Create(
+            NonIdempotentHandlerId,
+            "Event handler is not idempotent",
+            "'{0}' is not idempotent: {1}, so a redelivered event applies it twice; deduplicate by event id, or declare [EventHandler(Idempotent = true)] if handling twice is already safe",
+            "Delivery is at least once: retries, replays and broker redelivery hand the same event to a handler again. An accumulating side effect on state that outlives the call (+=, ++, Add/Append/Insert/Enqueue/Push/Increment on a field, a file append, an INSERT, an HTTP POST) then happens twice. Overwriting by key, removing, and anything on locals is left alone.",
+            IdempotencyCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor InMemoryDeduplication = Create(
+            InMemoryDeduplicationId,
+            "Event deduplication is kept in memory",
+            "'{0}' remembers processed event ids in '{1}', in memory: it is lost on restart, grows without bound and is shared by concurrent consumers without a lock; use a durable inbox",
+            "A set or dictionary of processed event ids kept in a handler field forgets everything when the process restarts, which is exactly when redelivery happens; it also grows forever and is not safe for concurrent consumers. Record processed ids durably, in the same transaction as the handler's effect.",
+            IdempotencyCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor NonDeterministicDerivedEvent = Create(
+            NonDeterministicDerivedEventId,
+            "Derived event is not deterministic",
+            "The '{0}' this handler creates takes its {1} from {2}, so a redelivered '{3}' produces a different event and downstream sees a duplicate; derive it from the causing event",
+            "A handler that creates a new event from the one it handles must create the same event every time it handles the same input. A fresh Guid.NewGuid() id or a DateTime.Now timestamp defeats deduplication downstream. Use DeterministicId.From(cause.Id, discriminator) and the cause's OccurredAt.",
+            IdempotencyCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor BlockingCall = Create(
+            BlockingCallId,
+            "Blocking call in an event handler",
+            "'{0}' blocks the thread in an event handler and stalls its ring consumer; await instead",
+            "Handlers run on the bus's consumer threads, one per partition. .Result, .Wait(), GetAwaiter().GetResult() and Thread.Sleep hold that thread, so every event behind this one waits, and a task that needs the consumer to finish deadlocks.",
+            HandlersCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor AsyncVoid = Create(
+            AsyncVoidId,
+            "async void in an event handler",
+            "'{0}' is async void: the handler returns before it finishes, and an exception it throws crashes the process instead of reaching the bus's retry policy",
+            "The bus awaits a handler's ValueTask to know when it is done and whether it failed. async void work escapes both: it races the next event and its exceptions are unobservable. Return Task and await it.",
+            HandlersCategory,
+            DiagnosticSeverity.Error);
+
+        public static readonly DiagnosticDescriptor MutableEvent = Create(
+            MutableEventId,
+            "Event type is mutable",
+            "'{0}' has a public setter on event '{1}'; events are facts shared by every handler, so make it init-only",
+            "One event instance reaches every handler, the ring and the store. A public setter (or a public non-readonly field, or a positional record struct that is not readonly) lets one handler change what the others and later replays see.",
+            EventsCategory,
+            DiagnosticSeverity.Warning);
+
+        private static DiagnosticDescriptor Create(string id, string title, string message, string description, string category, DiagnosticSeverity severity, params string[] tags)
+            => new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", tags);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Linq;
+using EventDriven.Analyzers.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace EventDriven.Analyzers.Handlers
+{
+    /// <summary>ED0007 (blocking a consumer thread) and ED0008 (async void work that the bus cannot await).</summary>
+    public sealed partial class HandlerBodyAnalyzer
+    {
+        /// <summary>Diagnostic property: which blocking form, for the code fix.</summary>
+        internal const string BlockingKindProperty = "BlockingKind";
+
+        internal const string ResultKind = "Result";
+        internal const string WaitKind = "Wait";
+        internal const string GetResultKind = "GetResult";
+        internal const string SleepKind = "Sleep";
+
+        /// <summary><c>task.Wait()</c>, <c>Task.WaitAll/WaitAny</c>, <c>x.GetAwaiter().GetResult()</c>, <c>Thread.Sleep</c>.</summary>
+        private static Diagnostic? BlockingCall(IInvocationOperation invocation, WellKnownTypes types)
+        {
+            IMethodSymbol method = invocation.TargetMethod;
+            string? kind = null;
+            string? shown = null;
+            if (method.Name == "Sleep" && method.IsStatic && SymbolEqualityComparer.Default.Equals(method.ContainingType, types.Thread))
+            {
+                (kind, shown) = (SleepKind, "Thread.Sleep");
+            }
+            else if (method.Name is "Wait" && !method.IsStatic && IsTask(method.ContainingType, types))
+            {
+                if (!WasCompletedBefore(invocation.Instance, invocation))
+                {
+                    (kind, shown) = (WaitKind, ".Wait()");
+                }
+            }
+            else if (method.Name is "WaitAll" or "WaitAny" && method.IsStatic && IsTask(method.ContainingType, types))
+            {
+                (kind, shown) = (WaitKind, "Task." + method.Name);
+            }
+            else if (method.Name == "GetResult"
+                && method.ContainingType is { } awaiter
+                && awaiter.Name.EndsWith("Awaiter", System.StringComparison.Ordinal)
+                && awaiter.IsInNamespace("System.Runtime.CompilerServices")
+                && invocation.Instance?.Unwrap() is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter
+                && !WasCompletedBefore(TaskOf(getAwaiter.Instance), invocation))
+            {
+                (kind, shown) = (GetResultKind, "GetAwaiter().GetResult()");
+            }
+
+            return kind is null || RunsElsewhere(invocation) ? null : Diagnostic.Create(
+                DiagnosticDescriptors.BlockingCall,
+                invocation.Syntax.GetLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(BlockingKindProperty, kind),
+                shown);
+        }
+
+        /// <summary><c>task.Result</c> on a <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c> not known to be complete.</summary>
+        private static Diagnostic? BlockingResult(IPropertyReferenceOperation reference, WellKnownTypes types)
+        {
+            if (reference.Property.Name != "Result" || reference.Property.IsStatic || !IsTask(reference.Property.ContainingType, types)
+                || WasCompletedBefore(reference.Instance, reference) || RunsElsewhere(reference))
+            {
+                return null;
+            }
+
+            return Diagnostic.Create(
+                DiagnosticDescriptors.BlockingCall,
+                reference.Syntax.GetLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(BlockingKindProperty, ResultKind),
+                ".Result");
+        }
+
+        private static bool IsTask(ITypeSymbol? type, WellKnownTypes types)
+            => type is not null
+                && (type.InheritsFromOrEquals(types.Task) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.ValueTask)
+                    || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, types.ValueTaskOfT));
+
+        /// <summary>The task behind <c>task.ConfigureAwait(false)</c>, or the operation itself.</summary>
+        private static IOperation? TaskOf(IOperation? operation)
+            => operation?.Unwrap() is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task } ? task.Unwrap() : operation?.Unwrap();
+
+        /// <summary>
+        /// True when <paramref name="task"/> is a lambda's parameter (a continuation gets a finished task), or a local, parameter or field
+        /// that the same body awaited (directly or through <c>Task.WhenAll/WhenAny</c>) or checked with <c>IsCompleted*</c> before
+        /// <paramref name="use"/>: reading the result of a finished task does not block.
+        /// </summary>
+        private static bool WasCompletedBefore(IOperation? task, IOperation use)
+        {
+            ISymbol? symbol = task?.ReferencedSymbol();
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
+            {
+                return true;
+            }
+
+            int position = use.Syntax.SpanStart;
+            foreach (IOperation node in Root(use).Descendants())
+            {
+                if (node.Syntax.SpanStart >= position)
+                {
+                    continue;
+                }
+
+                switch (node)
+                {
+                    case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status" } check
+                        when SymbolEqualityComparer.Default.Equals(check.Instance?.ReferencedSymbol(), symbol):
+                        return true;
+                    case IAwaitOperation awaited when Awaits(awaited.Operation, symbol):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Awaits(IOperation awaited, ISymbol symbol)
+        {
+            IOperation? task = TaskOf(awaited);
+            if (SymbolEqualityComparer.Default.Equals(task?.ReferencedSymbol(), symbol))
+            {
+                return true;
+            }
+
+            return task is IInvocationOperation { TargetMethod.Name: "WhenAll" or "WhenAny" } whenAll
+                && whenAll.Descendants().Any(d => SymbolEqualityComparer.Default.Equals(d.ReferencedSymbol(), symbol));
+        }
+
+        /// <summary>Code in a lambda handed to <c>Task.Run</c>, <c>StartNew</c>, <c>ContinueWith</c> or the thread pool runs on another thread.</summary>
+        private static bool RunsElsewhere(IOperation operation)
+        {
+            for (IOperation? current = operation.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    for (IOperation? outer = current.Parent; outer is not null; outer = outer.Parent)
+                    {
+                        if (outer is IInvocationOperation { TargetMethod.Name: "Run" or "StartNew" or "ContinueWith" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" })
+                        {
+                            return true;
+                        }
+
+                        if (outer is IBlockOperation or IExpressionStatementOperation)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>ED0008 for an <c>async</c> lambda or local function that returns void, unless it has the (object, EventArgs) shape of a .NET event handler.</summary>
+        private static Diagnostic? AsyncVoidFunction(IOperation operation, WellKnownTypes types)
+        {
+            (IMethodSymbol? symbol, Location? location) = operation switch
+            {
+                IAnonymousFunctionOperation lambda => (lambda.Symbol, (lambda.Syntax as AnonymousFunctionExpressionSyntax)?.AsyncKeyword.GetLocation() ?? lambda.Syntax.GetLocation()),
+                ILocalFunctionOperation local => (local.Symbol, (local.Syntax as LocalFunctionStatementSyntax)?.Identifier.GetLocation() ?? local.Syntax.GetLocation()),
+                _ => (null, null),
+            };
+
+            return symbol is { IsAsync: true, ReturnsVoid: true } && !IsEventHandlerShape(symbol, types)
+                ? Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, location, symbol.MethodKind == MethodKind.AnonymousFunction ? "async lambda" : symbol.Name)
+                : null;
+        }
+
+        private static Diagnostic? AsyncVoidMethod(IMethodSymbol method, WellKnownTypes types)
+            => method is { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary } && !IsEventHandlerShape(method, types)
+                ? Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, method.Locations.FirstOrDefault(), method.Name)
+                : null;
+
+        private static bool IsEventHandlerShape(IMethodSymbol method, WellKnownTypes types)
+            => method.Parameters.Length == 2
+                && method.Parameters[0].Type.SpecialType == SpecialType.System_Object
+                && method.Parameters[1].Type.InheritsFromOrEquals(types.EventArgs);
+    }
+}
