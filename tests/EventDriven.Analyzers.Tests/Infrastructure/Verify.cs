@@ -1,0 +1,116 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace EventDriven.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// Runs an analyzer (and optionally a code fix) over test sources written with Microsoft.CodeAnalysis.Testing markup:
+/// <c>{|ED0004:text|}</c> marks where a diagnostic must be reported, and any diagnostic not marked fails the test.
+/// </summary>
+internal static class Verify<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    /// <summary>Every test source starts with these usings, as a project with ImplicitUsings would have them.</summary>
+    public const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using EventDriven;
+
+        """;
+
+    /// <summary>Checks that exactly the marked diagnostics are reported in a console application made of <paramref name="sources"/>.</summary>
+    public static Task AnalyzerAsync(params string[] sources) => AnalyzerAsync(OutputKind.ConsoleApplication, sources);
+
+    public static Task AnalyzerAsync(OutputKind outputKind, params string[] sources)
+    {
+        var test = new AnalyzerTest();
+        Configure(test.TestState, outputKind, sources);
+        return test.RunAsync();
+    }
+
+    /// <summary>Checks the marked diagnostics in <paramref name="source"/> and that the fix turns it into <paramref name="fixedSource"/>.</summary>
+    public static Task CodeFixAsync<TCodeFix>(string source, string fixedSource, string? equivalenceKey = null, OutputKind outputKind = OutputKind.ConsoleApplication)
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<TCodeFix>
+        {
+            CodeActionEquivalenceKey = equivalenceKey,
+        };
+        Configure(test.TestState, outputKind, [source]);
+        Configure(test.FixedState, outputKind, [fixedSource]);
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
+        return test.RunAsync();
+    }
+
+    /// <summary>As <see cref="CodeFixAsync{TCodeFix}"/>, for a fix that leaves some diagnostics in place or spans several sources.</summary>
+    public static Task CodeFixAsync<TCodeFix>(string[] sources, string[] fixedSources, string? equivalenceKey = null, int? iterations = null)
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<TCodeFix>
+        {
+            CodeActionEquivalenceKey = equivalenceKey,
+        };
+        if (iterations is { } count)
+        {
+            test.NumberOfIncrementalIterations = count;
+            test.NumberOfFixAllIterations = count;
+        }
+
+        Configure(test.TestState, OutputKind.ConsoleApplication, sources);
+        Configure(test.FixedState, OutputKind.ConsoleApplication, fixedSources);
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
+        return test.RunAsync();
+    }
+
+    private static void Configure(SolutionState state, OutputKind outputKind, string[] sources)
+    {
+        for (int i = 0; i < sources.Length; i++)
+        {
+            state.Sources.Add(($"/0/Test{i}.cs", Usings + sources[i]));
+        }
+
+        if (outputKind == OutputKind.ConsoleApplication)
+        {
+            state.Sources.Add(("/0/Program.cs", "internal static class Program { private static void Main() { } }\n"));
+        }
+
+        state.OutputKind = outputKind;
+        state.ReferenceAssemblies = TestReferences.None;
+        state.AdditionalReferences.AddRange(TestReferences.All);
+    }
+
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    {
+        public AnalyzerTest()
+        {
+            ReferenceAssemblies = TestReferences.None;
+        }
+
+        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Latest);
+
+        protected override CompilationOptions CreateCompilationOptions()
+            => ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    }
+
+    private sealed class CodeFixTest<TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        where TCodeFix : CodeFixProvider, new()
+    {
+        public CodeFixTest()
+        {
+            ReferenceAssemblies = TestReferences.None;
+        }
+
+        protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Latest);
+
+        protected override CompilationOptions CreateCompilationOptions()
+            => ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    }
+}
