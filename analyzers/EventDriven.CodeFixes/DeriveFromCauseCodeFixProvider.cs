@@ -110,10 +110,10 @@ namespace EventDriven.CodeFixes
             return null;
         }
 
-        /// <summary>OccurredAt is a DateTimeOffset: a DateTime was asked for, so convert the way the replaced clock would have read.</summary>
+        /// <summary>OccurredAt is a DateTimeOffset: where a DateTime is wanted, convert the way the replaced clock would have read.</summary>
         private static string TimeConversion(ExpressionSyntax expression, SemanticModel model, System.Threading.CancellationToken cancellationToken)
         {
-            if (model.GetTypeInfo(expression, cancellationToken).Type is not { Name: "DateTime" })
+            if (model.GetTypeInfo(expression, cancellationToken).ConvertedType is not { Name: "DateTime" })
             {
                 return string.Empty;
             }

@@ -1,14 +1,167 @@
 using EventDriven.Analyzers.Handlers;
 using EventDriven.Analyzers.Tests.Infrastructure;
+using EventDriven.CodeFixes;
 
 namespace EventDriven.Analyzers.Tests.Idempotency;
 
+/// <summary>ED0004: accumulating effects on state that outlives the call, in an [EventHandler] not declared idempotent.</summary>
 public sealed class NonIdempotentHandlerTests
 {
+    private static Task AssertAsync(string body, string members = "", string attribute = "[EventHandler]")
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Sources.Events + $$"""
+            {{attribute}}
+            public sealed class Revenue(Totals totals, System.Data.IDbConnection connection, System.Net.Http.HttpClient http) : IEventHandler<OrderPlaced>
+            {
+                private static long s_count;
+                private decimal _total;
+                private long _count;
+                private readonly List<Guid> _orders = new();
+                private readonly System.Text.StringBuilder _log = new();
+                private readonly Dictionary<Guid, decimal> _byOrder = new();
+                private readonly HashSet<Guid> _orderIds = new();
+                private System.Collections.Immutable.ImmutableList<Guid> _history = System.Collections.Immutable.ImmutableList<Guid>.Empty;
+                private readonly Stream _stream = Stream.Null;
+                private decimal? _first;
+                private int _flags;
+                private DateTime _time;
+                {{members}}
+
+                public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    {{body}}
+                    await Task.CompletedTask;
+                }
+            }
+
+            public static class DapperLike
+            {
+                public static int Execute(this System.Data.IDbConnection connection, string sql, object? parameters = null) => 0;
+            }
+            """);
+
+    [Theory]
+    [InlineData("{|ED0004:_total += @event.Total|};")]
+    [InlineData("{|ED0004:_total -= @event.Total|};")]
+    [InlineData("{|ED0004:_count ^= 7|};")]
+    [InlineData("{|ED0004:_count++|};")]
+    [InlineData("{|ED0004:--_count|};")]
+    [InlineData("{|ED0004:s_count++|};")]
+    [InlineData("{|ED0004:totals.Count++|};")]
+    [InlineData("{|ED0004:totals.Sum += @event.Total|};")]
+    [InlineData("{|ED0004:_count = _count + 1|};")]
+    [InlineData("{|ED0004:_total = @event.Total + _total|};")]
+    [InlineData("{|ED0004:_history = _history.Add(@event.OrderId)|};")]
+    public Task CompoundAssignmentsAndIncrements_OnDurableState_AreReported(string body) => AssertAsync(body);
+
+    [Theory]
+    [InlineData("{|ED0004:_orders.Add(@event.OrderId)|};")]
+    [InlineData("{|ED0004:_orders.Insert(0, @event.OrderId)|};")]
+    [InlineData("{|ED0004:totals.Orders.Add(@event.OrderId)|};")]
+    [InlineData("{|ED0004:_log.Append(@event.OrderId)|};")]
+    [InlineData("{|ED0004:_log.AppendLine(\"placed\")|};")]
+    [InlineData("{|ED0004:Interlocked.Increment(ref totals.Count)|};")]
+    [InlineData("{|ED0004:Interlocked.Add(ref _count, 2)|};")]
+    public Task AccumulatingCalls_OnDurableCollectionsAndCounters_AreReported(string body) => AssertAsync(body);
+
+    [Theory]
+    [InlineData("{|ED0004:File.AppendAllText(\"orders.log\", \"placed\")|};")]
+    [InlineData("await {|ED0004:File.AppendAllLinesAsync(\"orders.log\", new[] { \"placed\" }, cancellationToken)|};")]
+    [InlineData("using var writer = {|ED0004:new StreamWriter(\"orders.log\", append: true)|};")]
+    [InlineData("using var file = {|ED0004:new FileStream(\"orders.log\", FileMode.Append)|};")]
+    [InlineData("{|ED0004:_stream.Write(new byte[] { 1 }, 0, 1)|};")]
+    [InlineData("await {|ED0004:http.PostAsync(\"https://example.invalid/orders\", null, cancellationToken)|};")]
+    [InlineData("{|ED0004:connection.Execute(\"INSERT INTO Orders (Id) VALUES (@Id)\", new { Id = @event.OrderId })|};")]
+    [InlineData("{|ED0004:connection.Execute(\"UPDATE Stock SET Reserved = Reserved + 1 WHERE Sku = @Sku\")|};")]
+    public Task IoThatAppendsOrInserts_IsReported(string body) => AssertAsync(body);
+
     [Fact]
-    public Task CompoundAssignment_ToAField_IsReported()
-        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Sources.Events + """
+    public Task DbCommand_WithInsertText_IsReported()
+        => AssertAsync("""
+            using var command = connection.CreateCommand();
+            command.CommandText = "insert into Orders (Id, Total) values (@id, @total)";
+            {|ED0004:command.ExecuteNonQuery()|};
+            """);
+
+    [Theory]
+    [InlineData("decimal total = 0; total += @event.Total; var lines = new List<string>(); lines.Add(\"x\");")]
+    [InlineData("_total = @event.Total;")]
+    [InlineData("_byOrder[@event.OrderId] = @event.Total;")]
+    [InlineData("_byOrder.Remove(@event.OrderId);")]
+    [InlineData("_orders.Remove(@event.OrderId);")]
+    [InlineData("_orderIds.Add(@event.OrderId);")]
+    [InlineData("_flags |= 4; _flags &= ~1; _first ??= @event.Total;")]
+    [InlineData("_time.Add(TimeSpan.FromSeconds(1));")]
+    [InlineData("_history.Add(@event.OrderId);")]
+    [InlineData("File.WriteAllText(\"order.json\", \"{}\"); using var writer = new StreamWriter(\"order.json\");")]
+    [InlineData("await http.PutAsync(\"https://example.invalid/orders/1\", null, cancellationToken);")]
+    [InlineData("connection.Execute(\"INSERT INTO Orders (Id) VALUES (@Id) ON CONFLICT (Id) DO NOTHING\");")]
+    [InlineData("connection.Execute(\"UPDATE Orders SET Total = @Total WHERE Id = @Id\");")]
+    [InlineData("_ = _orders.Append(@event.OrderId).ToList();")]
+    [InlineData("var stream = new MemoryStream(); stream.Write(new byte[] { 1 }, 0, 1);")]
+    public Task Overwrites_Removals_KeyedAdds_AndLocals_AreNotReported(string body) => AssertAsync(body);
+
+    [Fact]
+    public Task MetricsCounters_AreNotReported()
+        => AssertAsync("s_handled.Add(1);", "private static readonly System.Diagnostics.Metrics.Counter<long> s_handled = new System.Diagnostics.Metrics.Meter(\"m\").CreateCounter<long>(\"handled\");");
+
+    [Fact]
+    public Task HandlerDeclaredIdempotent_IsNotReported()
+        => AssertAsync("_total += @event.Total; _orders.Add(@event.OrderId);", attribute: "[EventHandler(Idempotent = true)]");
+
+    [Fact]
+    public Task RuntimeSubscriberWithoutEventHandlerAttribute_IsNotReported()
+        => AssertAsync("_total += @event.Total;", attribute: string.Empty);
+
+    [Fact]
+    public Task AccumulationInAHelperAndALambda_ReachedFromHandleAsync_IsReported()
+        => AssertAsync(
+            "Apply(@event); new[] { 1m, 2m }.ToList().ForEach(x => {|ED0004:_total += x|}); Local(); void Local() { {|ED0004:_count++|}; }",
+            "private void Apply(OrderPlaced e) { {|ED0004:_orders.Add(e.OrderId)|}; } public void Reset() { _count++; _orders.Add(Guid.Empty); }");
+
+    [Fact]
+    public Task Fix_AddsIdempotentToABareAttribute_ForEveryFindingAtOnce()
+        => Verify<HandlerBodyAnalyzer>.CodeFixAsync<DeclareIdempotentCodeFixProvider>(
+            Sources.Events + """
             [EventHandler]
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private decimal _total;
+                private long _count;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    {|ED0004:_total += @event.Total|};
+                    {|ED0004:_count++|};
+                    return default;
+                }
+            }
+            """,
+            Sources.Events + """
+            [EventHandler(Idempotent = true)]
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private decimal _total;
+                private long _count;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    _total += @event.Total;
+                    _count++;
+                    return default;
+                }
+            }
+            """,
+            DeclareIdempotentCodeFixProvider.EquivalenceKey);
+
+    [Theory]
+    [InlineData("[EventHandler(Order = 2)]", "[EventHandler(Order = 2, Idempotent = true)]")]
+    [InlineData("[EventHandler()]", "[EventHandler(Idempotent = true)]")]
+    [InlineData("[EventHandler(Idempotent = false, Order = 1)]", "[EventHandler(Idempotent = true, Order = 1)]")]
+    [InlineData("[EventDriven.EventHandlerAttribute(Order = 1)]", "[EventDriven.EventHandlerAttribute(Order = 1, Idempotent = true)]")]
+    public Task Fix_SetsIdempotentBesideOtherArguments(string before, string after)
+        => Verify<HandlerBodyAnalyzer>.CodeFixAsync<DeclareIdempotentCodeFixProvider>(
+            Sources.Events + before + """
+
             public sealed class Revenue : IEventHandler<OrderPlaced>
             {
                 private decimal _total;
@@ -19,5 +172,19 @@ public sealed class NonIdempotentHandlerTests
                     return default;
                 }
             }
-            """);
+            """,
+            Sources.Events + after + """
+
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private decimal _total;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    _total += @event.Total;
+                    return default;
+                }
+            }
+            """,
+            DeclareIdempotentCodeFixProvider.EquivalenceKey);
 }
