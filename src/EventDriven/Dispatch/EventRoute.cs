@@ -71,34 +71,32 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
     public override ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken)
     {
-        TEvent @event = default!;
-        if (typeof(TEvent).IsValueType)
+        // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there); the consumer clears
+        // the class reference afterwards. Struct columns are not cleared: a struct event's references live until the slot is reused.
+        ref EventRing.Slot slot = ref ring.SlotAt(sequence);
+        TEvent @event = typeof(TEvent).IsValueType
+            ? ring.ColumnSlot<TEvent>(sequence)
+            : Unsafe.As<object, TEvent>(ref slot.Reference!);
+        if (slot.Parent is { } parent)
         {
-            ref TEvent stored = ref ring.ColumnSlot<TEvent>(sequence);
-            @event = stored;
-            if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+            slot.Parent = null;
+            if (EventDrivenActivitySource.Source.HasListeners())
             {
-                stored = default!; // Do not keep what the struct references alive until the slot is reused.
+                return DispatchTracedAsync(@event, parent, cancellationToken);
             }
         }
-        ref EventRing.Slot slot = ref ring.SlotAt(sequence);
-        if (!typeof(TEvent).IsValueType)
+        else if (EventDrivenActivitySource.Source.HasListeners())
         {
-            @event = Unsafe.As<object, TEvent>(ref slot.Reference!);
-            slot.Reference = null;
-        }
-
-        Guid id = @event.Id;
-        EventContext.Set(new EventContext(id, slot.CorrelationId == Guid.Empty ? id : slot.CorrelationId, slot.CausationId));
-        Activity? parent = slot.Parent;
-        slot.Parent = null;
-        if (EventDrivenActivitySource.Source.HasListeners())
-        {
-            return DispatchTracedAsync(@event, parent, cancellationToken);
+            return DispatchTracedAsync(@event, null, cancellationToken);
         }
 
         return DispatchAsync(@event, cancellationToken);
     }
+
+    public override Guid ReadEventId(EventRing ring, long sequence)
+        => typeof(TEvent).IsValueType
+            ? ring.ColumnSlot<TEvent>(sequence).Id
+            : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!).Id;
 
     /// <summary>
     /// The dispatch used while a tracer listens: each handler runs alone inside its own consumer span, linked to the publisher's

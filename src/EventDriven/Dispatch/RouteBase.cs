@@ -18,6 +18,9 @@ internal abstract class RouteBase
     /// <summary>Takes the event of <paramref name="sequence"/> out of <paramref name="ring"/> (clearing its references) and dispatches it.</summary>
     public abstract ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken);
 
+    /// <summary>The <see cref="IEvent.Id"/> of the event in slot <paramref name="sequence"/> (still there while it is being dispatched).</summary>
+    public abstract Guid ReadEventId(EventRing ring, long sequence);
+
     /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>
     public abstract void UseFailurePolicy(HandlerFailurePolicy policy);
 }

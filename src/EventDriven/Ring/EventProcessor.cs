@@ -23,6 +23,10 @@ internal sealed class EventProcessor
     // publishes into its own full ring be detected even after an await.
     private static readonly AsyncLocal<EventRing?> s_consuming = new();
 
+    // Set once per consumer thread; with _dispatching it tells EventContext.Current which slot is being handled.
+    [ThreadStatic]
+    private static EventProcessor? t_processor;
+
     private readonly EventRing _ring;
     private readonly WaitStrategy _waitStrategy;
     private readonly EventDrivenMetrics _metrics;
@@ -31,6 +35,7 @@ internal sealed class EventProcessor
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopRequested;
     private long _position = -1;
+    private long _dispatching = -1;
     private long _abandoned;
     private long _faults;
 
@@ -57,6 +62,21 @@ internal sealed class EventProcessor
     /// full ring from here must not wait, because the consumer is waiting for this very handler.
     /// </summary>
     public static bool IsConsumerOf(EventRing ring) => s_consuming.Value == ring;
+
+    /// <summary>The context of the event the calling consumer thread is dispatching; <c>default</c> on any other thread.</summary>
+    public static EventContext CurrentContext()
+    {
+        EventProcessor? processor = t_processor;
+        if (processor is null || processor._dispatching < 0)
+        {
+            return default;
+        }
+
+        long sequence = processor._dispatching;
+        ref EventRing.Slot slot = ref processor._ring.SlotAt(sequence);
+        Guid id = slot.Route!.ReadEventId(processor._ring, sequence);
+        return new EventContext(id, slot.CorrelationId == Guid.Empty ? id : slot.CorrelationId, slot.CausationId);
+    }
 
     /// <summary>True when the caller runs inside a handler of any ring consumer (also after an await).</summary>
     public static bool IsInsideHandler => s_consuming.Value is not null;
@@ -98,6 +118,23 @@ internal sealed class EventProcessor
 
         lock (_drainGate)
         {
+            EventProcessor? previous = t_processor;
+            t_processor = this;
+            try
+            {
+                DrainLeftovers();
+            }
+            finally
+            {
+                _dispatching = -1;
+                t_processor = previous;
+            }
+        }
+    }
+
+    private void DrainLeftovers()
+    {
+        {
             long next = _ring.ConsumedSequence + 1;
             long available = _ring.HighestPublished(next);
             for (long sequence = next; sequence <= available; sequence++)
@@ -115,6 +152,7 @@ internal sealed class EventProcessor
     private void Run()
     {
         s_consuming.Value = _ring;
+        t_processor = this;
         CancellationToken abort = _abort.Token;
         long next = _ring.ConsumedSequence + 1;
         try
@@ -139,6 +177,7 @@ internal sealed class EventProcessor
                     continue;
                 }
 
+                Volatile.Write(ref _position, next);
                 for (long sequence = next; sequence <= available; sequence++)
                 {
                     if (abort.IsCancellationRequested)
@@ -148,7 +187,6 @@ internal sealed class EventProcessor
                         return;
                     }
 
-                    Volatile.Write(ref _position, sequence);
                     DispatchAndWait(sequence, abort);
                 }
 
@@ -165,7 +203,9 @@ internal sealed class EventProcessor
 
     private void DispatchAndWait(long sequence, CancellationToken abort)
     {
-        RouteBase route = _ring.SlotAt(sequence).Route!;
+        ref EventRing.Slot slot = ref _ring.SlotAt(sequence);
+        RouteBase route = slot.Route!;
+        _dispatching = sequence;
         long start = _metrics.ProcessDurationEnabled ? Stopwatch.GetTimestamp() : 0;
         try
         {
@@ -182,17 +222,16 @@ internal sealed class EventProcessor
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             Interlocked.Increment(ref _abandoned);
+            slot.Reference = null;
             return;
         }
         catch (Exception)
         {
-            EventContext.Clear();
-
             // Handler failures never get here (the failure policy retries and dead-letters them); this is a fault of the policy or sink.
             Interlocked.Increment(ref _faults);
         }
 
-        EventContext.Clear();
+        slot.Reference = null; // do not keep the event alive until the slot is reused
         _metrics.RecordHandled(route.EventTypeName, start);
     }
 
