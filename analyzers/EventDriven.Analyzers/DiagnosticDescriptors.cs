@@ -71,7 +71,7 @@ namespace EventDriven.Analyzers
         public static readonly DiagnosticDescriptor NonDeterministicDerivedEvent = Create(
             NonDeterministicDerivedEventId,
             "Derived event is not deterministic",
-            "The '{0}' this handler creates takes its {1} from {2}, so a redelivered '{3}' produces a different event and downstream sees a duplicate; derive it from the causing event",
+            "The '{0}' this handler creates takes its {1} from {2}: handling the same event again creates a different '{0}', and downstream sees a duplicate; derive it from the causing event",
             "A handler that creates a new event from the one it handles must create the same event every time it handles the same input. A fresh Guid.NewGuid() id or a DateTime.Now timestamp defeats deduplication downstream. Use DeterministicId.From(cause.Id, discriminator) and the cause's OccurredAt.",
             IdempotencyCategory,
             DiagnosticSeverity.Warning);
