@@ -32,6 +32,7 @@ public sealed class TickLog
     public int MeasureTo = -1;
 }
 
+#pragma warning disable ED0004 // The log of seen events is the observation the ordering tests assert on.
 [EventHandler]
 public sealed class TickHandler(TickLog log) : IEventHandler<Tick>, IEventHandler<TickStruct>
 {
@@ -62,6 +63,7 @@ public sealed class TickHandler(TickLog log) : IEventHandler<Tick>, IEventHandle
         return default;
     }
 }
+#pragma warning restore ED0004
 
 /// <summary>Fails the first <see cref="FailuresLeft"/> calls, counting every call.</summary>
 public sealed class FlakyState
@@ -79,6 +81,7 @@ public sealed record FlakyEvent(int N) : IEvent
     public string Source => "Tests";
 }
 
+#pragma warning disable ED0004 // Counting calls (and failures left) is what the retry tests assert on.
 [EventHandler(Order = 0)]
 public sealed class FlakyHandler(FlakyState state) : IEventHandler<FlakyEvent>
 {
@@ -103,6 +106,7 @@ public sealed class SteadyFlakyNeighbour(Recorder recorder) : IEventHandler<Flak
         return default;
     }
 }
+#pragma warning restore ED0004
 
 /// <summary>For the stress test: a producer id, its counter and a checksum of both, so torn or mixed-up slots are detected.</summary>
 public readonly record struct StressEvent(int Producer, int Number, long Checksum, Guid Id) : IEvent
@@ -129,6 +133,7 @@ public sealed class StressLog
     }
 }
 
+#pragma warning disable ED0004 // Counters of received, out-of-order and corrupted events are the stress test's observation.
 [EventHandler]
 public sealed class StressHandler(StressLog log) : IEventHandler<StressEvent>
 {
@@ -148,6 +153,7 @@ public sealed class StressHandler(StressLog log) : IEventHandler<StressEvent>
         return default;
     }
 }
+#pragma warning restore ED0004
 
 public sealed record CauseEvent(int N) : IEvent
 {
