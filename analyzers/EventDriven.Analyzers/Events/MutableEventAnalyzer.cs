@@ -45,7 +45,7 @@ namespace EventDriven.Analyzers.Events
                 return;
             }
 
-            string eventName = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+            string? eventName = null;
             bool reportedPositional = false;
             foreach (ISymbol member in type.GetMembers())
             {
@@ -55,22 +55,24 @@ namespace EventDriven.Analyzers.Events
                     case IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, SetMethod: { IsInitOnly: false, DeclaredAccessibility: Accessibility.Public } } property:
                         if (SetterLocation(property, context.CancellationToken) is { } setter)
                         {
-                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, setter, Kind(DiagnosticProperties.SetAccessor), property.Name, eventName));
+                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, setter, Kind(DiagnosticProperties.SetAccessor), property.Name, eventName ??= Display(type)));
                         }
                         else if (!reportedPositional && PositionalRecordStruct(type, context.CancellationToken) is { } record)
                         {
                             // record struct E(Guid Id): the compiler writes { get; set; }; report once, on the record, whose fix is 'readonly'.
                             reportedPositional = true;
-                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, record.Identifier.GetLocation(), Kind(DiagnosticProperties.PositionalRecordStruct), property.Name, eventName));
+                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, record.Identifier.GetLocation(), Kind(DiagnosticProperties.PositionalRecordStruct), property.Name, eventName ??= Display(type)));
                         }
 
                         break;
                     case IFieldSymbol { IsStatic: false, IsConst: false, IsReadOnly: false, IsImplicitlyDeclared: false, DeclaredAccessibility: Accessibility.Public } field:
-                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, field.Locations[0], Kind(DiagnosticProperties.Field), field.Name, eventName));
+                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEvent, field.Locations[0], Kind(DiagnosticProperties.Field), field.Name, eventName ??= Display(type)));
                         break;
                 }
             }
         }
+
+        private static string Display(INamedTypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
         private static Location? SetterLocation(IPropertySymbol property, System.Threading.CancellationToken cancellationToken)
         {

@@ -25,19 +25,6 @@ namespace EventDriven.Analyzers.Handlers
             StringComparer.Ordinal,
             "AppendAllText", "AppendAllTextAsync", "AppendAllLines", "AppendAllLinesAsync", "AppendAllBytes", "AppendAllBytesAsync", "AppendText");
 
-        /// <summary>
-        /// An INSERT that is not an upsert or an insert-if-absent, or an UPDATE that adds to a column (<c>SET n = n + 1</c>).
-        /// Upserts (<c>ON CONFLICT</c>, <c>INSERT OR IGNORE/REPLACE</c>, <c>ON DUPLICATE KEY</c>, <c>WHERE NOT EXISTS</c>, <c>MERGE</c>)
-        /// are what idempotent SQL looks like, so they pass.
-        /// </summary>
-        private static readonly Regex s_accumulatingSql = new(
-            @"\bINSERT\s+INTO\b|\bSET\s+(?<c>[\w\[\]""`]+)\s*=\s*\k<c>\s*[-+]",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
-        private static readonly Regex s_idempotentSql = new(
-            @"\bON\s+CONFLICT\b|\bINSERT\s+OR\s+(IGNORE|REPLACE)\b|\bON\s+DUPLICATE\s+KEY\b|\bWHERE\s+NOT\s+EXISTS\b|\bMERGE\b|\bINSERT\s+IGNORE\b",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         /// <summary>Compound assignments, increments and self-referencing assignments to durable state; null when not accumulating.</summary>
         private static string? AccumulationOf(IOperation operation)
         {
@@ -101,7 +88,7 @@ namespace EventDriven.Analyzers.Handlers
                     : null;
             }
 
-            if (SqlOf(invocation, types) is { } sql && s_accumulatingSql.IsMatch(sql) && !s_idempotentSql.IsMatch(sql))
+            if (SqlOf(invocation, types) is { } sql && Sql.Accumulates(sql))
             {
                 return "'" + invocation.Describe() + "' runs '" + Shorten(sql) + "'";
             }
@@ -263,8 +250,27 @@ namespace EventDriven.Analyzers.Handlers
 
         private static string Shorten(string sql)
         {
-            sql = Regex.Replace(sql.Trim(), @"\s+", " ");
+            sql = OperationFacts.CollapseWhitespace(sql.Trim());
             return sql.Length <= 40 ? sql : sql.Substring(0, 37) + "...";
+        }
+
+        /// <summary>The SQL patterns, in their own class so the regular expressions are built only when a command is seen.</summary>
+        private static class Sql
+        {
+            /// <summary>An INSERT, or an UPDATE that adds to a column (<c>SET n = n + 1</c>).</summary>
+            private static readonly Regex s_accumulating = new(
+                @"\bINSERT\s+INTO\b|\bSET\s+(?<c>[\w\[\]""`]+)\s*=\s*\k<c>\s*[-+]",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+            /// <summary>
+            /// Upserts and insert-if-absent (<c>ON CONFLICT</c>, <c>INSERT OR IGNORE/REPLACE</c>, <c>INSERT IGNORE</c>,
+            /// <c>ON DUPLICATE KEY</c>, <c>WHERE NOT EXISTS</c>, <c>MERGE</c>): what idempotent SQL looks like, so they pass.
+            /// </summary>
+            private static readonly Regex s_idempotent = new(
+                @"\bON\s+CONFLICT\b|\bINSERT\s+OR\s+(IGNORE|REPLACE)\b|\bON\s+DUPLICATE\s+KEY\b|\bWHERE\s+NOT\s+EXISTS\b|\bMERGE\b|\bINSERT\s+IGNORE\b",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+            public static bool Accumulates(string sql) => s_accumulating.IsMatch(sql) && !s_idempotent.IsMatch(sql);
         }
     }
 }

@@ -158,12 +158,12 @@ namespace EventDriven.Analyzers.Handlers
         }
 
         /// <summary>ED0008 for an <c>async</c> lambda or local function that returns void, unless it has the (object, EventArgs) shape of a .NET event handler.</summary>
-        private static Diagnostic? AsyncVoidFunction(IOperation operation, WellKnownTypes types)
+        private static Diagnostic? AsyncVoidFunction(SyntaxNode node, SemanticModel model, WellKnownTypes types, System.Threading.CancellationToken cancellationToken)
         {
-            (IMethodSymbol? symbol, Location? location) = operation switch
+            (IMethodSymbol? symbol, Location? location) = node switch
             {
-                IAnonymousFunctionOperation lambda => (lambda.Symbol, (lambda.Syntax as AnonymousFunctionExpressionSyntax)?.AsyncKeyword.GetLocation() ?? lambda.Syntax.GetLocation()),
-                ILocalFunctionOperation local => (local.Symbol, (local.Syntax as LocalFunctionStatementSyntax)?.Identifier.GetLocation() ?? local.Syntax.GetLocation()),
+                AnonymousFunctionExpressionSyntax lambda => (model.GetSymbolInfo(lambda, cancellationToken).Symbol as IMethodSymbol, lambda.AsyncKeyword.GetLocation()),
+                LocalFunctionStatementSyntax local => (model.GetDeclaredSymbol(local, cancellationToken) as IMethodSymbol, local.Identifier.GetLocation()),
                 _ => (null, null),
             };
 

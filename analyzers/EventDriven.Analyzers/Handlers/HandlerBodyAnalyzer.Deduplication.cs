@@ -15,22 +15,25 @@ namespace EventDriven.Analyzers.Handlers
         /// </summary>
         private static ISymbol? DeduplicationStore(IOperation? receiver, IEnumerable<IOperation> arguments, WellKnownTypes types)
         {
-            if (receiver is null || !receiver.IsDurable() || receiver.Type is not { } collection || !collection.Implements(types.EnumerableOfT))
+            if (receiver is null)
             {
                 return null;
             }
 
+            // The event-id test is the cheap one and almost always false, so it goes first.
             foreach (IOperation argument in arguments)
             {
                 if (IsEventId(argument, types))
                 {
-                    return receiver.Unwrap() switch
-                    {
-                        IFieldReferenceOperation field => field.Field,
-                        IPropertyReferenceOperation property => property.Property,
-                        IParameterReferenceOperation parameter => parameter.Parameter,
-                        _ => null,
-                    };
+                    return receiver.IsDurable() && receiver.Type is { } collection && collection.Implements(types.EnumerableOfT)
+                        ? receiver.Unwrap() switch
+                        {
+                            IFieldReferenceOperation field => field.Field,
+                            IPropertyReferenceOperation property => property.Property,
+                            IParameterReferenceOperation parameter => parameter.Parameter,
+                            _ => null,
+                        }
+                        : null;
                 }
             }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using EventDriven.Analyzers.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace EventDriven.Analyzers.Handlers
@@ -43,11 +44,12 @@ namespace EventDriven.Analyzers.Handlers
                     return;
                 }
 
-                start.RegisterSymbolStartAction(symbolStart => StartHandler(symbolStart, types), SymbolKind.NamedType);
+                var randomDefaults = new ConcurrentDictionary<string, bool>(System.StringComparer.Ordinal);
+                start.RegisterSymbolStartAction(symbolStart => StartHandler(symbolStart, types, randomDefaults), SymbolKind.NamedType);
             });
         }
 
-        private static void StartHandler(SymbolStartAnalysisContext context, WellKnownTypes types)
+        private static void StartHandler(SymbolStartAnalysisContext context, WellKnownTypes types, ConcurrentDictionary<string, bool> randomDefaults)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
@@ -62,112 +64,137 @@ namespace EventDriven.Analyzers.Handlers
             }
 
             AttributeData? attribute = type.FindEventHandlerAttribute(types);
-            var scope = new HandlerScope(types, type, handleMethods, checkAccumulation: attribute is not null && !attribute.IsIdempotent());
-            context.RegisterOperationAction(scope.AnalyzeInvocation, OperationKind.Invocation);
-            context.RegisterOperationAction(scope.AnalyzeMethodReference, OperationKind.MethodReference);
-            context.RegisterOperationAction(scope.AnalyzePropertyReference, OperationKind.PropertyReference);
-            context.RegisterOperationAction(scope.AnalyzeObjectCreation, OperationKind.ObjectCreation);
-            context.RegisterOperationAction(scope.AnalyzeAnonymousFunction, OperationKind.AnonymousFunction, OperationKind.LocalFunction);
-            if (scope.CheckAccumulation)
-            {
-                context.RegisterOperationAction(
-                    scope.AnalyzeWrite,
-                    OperationKind.CompoundAssignment,
-                    OperationKind.Increment,
-                    OperationKind.Decrement,
-                    OperationKind.SimpleAssignment);
-            }
+            var scope = new HandlerScope(types, type, handleMethods, checkAccumulation: attribute is not null && !attribute.IsIdempotent(), randomDefaults);
 
+            // Syntax actions with a syntactic filter, then the operation of the few nodes that pass. Operation actions would make the
+            // compiler build (and bind) the operation tree of every method body in the project, handler or not.
+            context.RegisterSyntaxNodeAction(scope.AnalyzeNode, CandidateKinds);
             context.RegisterSymbolEndAction(scope.Report);
         }
 
         /// <summary>What one handler type does, gathered concurrently while its members are analyzed.</summary>
-        private sealed class HandlerScope(WellKnownTypes types, INamedTypeSymbol type, ImmutableArray<IMethodSymbol> handleMethods, bool checkAccumulation)
+        private sealed class HandlerScope(WellKnownTypes types, INamedTypeSymbol type, ImmutableArray<IMethodSymbol> handleMethods, bool checkAccumulation, ConcurrentDictionary<string, bool> randomDefaults)
         {
             private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<ISymbol>> _calls = new(SymbolEqualityComparer.Default);
             private readonly ConcurrentBag<(ISymbol Member, Diagnostic Diagnostic)> _findings = [];
             private readonly ConcurrentBag<(ISymbol Member, Diagnostic Diagnostic)> _accumulations = [];
             private readonly ConcurrentBag<(ISymbol Member, ISymbol Store, IOperation Use)> _deduplications = [];
+            private readonly ImmutableHashSet<string> _methodNames = type.GetMembers().OfType<IMethodSymbol>().Select(static m => m.Name).ToImmutableHashSet(System.StringComparer.Ordinal);
 
-            public bool CheckAccumulation => checkAccumulation;
-
-            public WellKnownTypes Types => types;
-
-            public void AnalyzeInvocation(OperationAnalysisContext context)
+            public void AnalyzeNode(SyntaxNodeAnalysisContext context)
             {
-                var invocation = (IInvocationOperation)context.Operation;
-                AddCall(context.ContainingSymbol, invocation.TargetMethod);
+                ISymbol? member = context.ContainingSymbol;
+                while (member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+                {
+                    member = member.ContainingSymbol;
+                }
+
+                if (member is null)
+                {
+                    return;
+                }
+
+                Candidate candidate = Classify(context.Node, checkAccumulation, _methodNames);
+                if (candidate == Candidate.None)
+                {
+                    return;
+                }
+
+                if (candidate == Candidate.AsyncFunction)
+                {
+                    if (AsyncVoidFunction(context.Node, context.SemanticModel, types, context.CancellationToken) is { } asyncVoid)
+                    {
+                        _findings.Add((member, asyncVoid));
+                    }
+
+                    return;
+                }
+
+                if (candidate == Candidate.MethodGroup)
+                {
+                    if (context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol is IMethodSymbol target)
+                    {
+                        AddCall(member, target);
+                    }
+
+                    return;
+                }
+
+                if (candidate == Candidate.Creation && !MayCreateEventWithRandomDefaults(context.Node, types, randomDefaults))
+                {
+                    return;
+                }
+
+                switch (context.SemanticModel.GetOperation(context.Node, context.CancellationToken))
+                {
+                    case IInvocationOperation invocation:
+                        AnalyzeInvocation(member, invocation);
+                        break;
+                    case IPropertyReferenceOperation reference:
+                        AnalyzePropertyReference(member, reference);
+                        break;
+                    case IObjectCreationOperation creation:
+                        AnalyzeObjectCreation(member, creation);
+                        break;
+                    case { } write when checkAccumulation && AccumulationOf(write) is { } accumulation:
+                        _accumulations.Add((member, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, write.Syntax.GetLocation(), TypeName, accumulation)));
+                        break;
+                }
+            }
+
+            private void AnalyzeInvocation(ISymbol member, IInvocationOperation invocation)
+            {
+                AddCall(member, invocation.TargetMethod);
                 if (checkAccumulation && AccumulationOf(invocation, types) is { } accumulation)
                 {
-                    _accumulations.Add((context.ContainingSymbol, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, invocation.Syntax.GetLocation(), TypeName, accumulation)));
+                    _accumulations.Add((member, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, invocation.Syntax.GetLocation(), TypeName, accumulation)));
                 }
 
                 if (DeduplicationStore(invocation.Receiver(), invocation.Arguments.Select(static a => a.Value), types) is { } store)
                 {
-                    _deduplications.Add((context.ContainingSymbol, store, invocation));
+                    _deduplications.Add((member, store, invocation));
                 }
 
                 if (BlockingCall(invocation, types) is { } blocking)
                 {
-                    _findings.Add((context.ContainingSymbol, blocking));
+                    _findings.Add((member, blocking));
                 }
 
                 if (NonDeterministicValue(invocation, types) is not null && DerivedEventFinding(invocation, types) is { } derived)
                 {
-                    _findings.Add((context.ContainingSymbol, derived));
+                    _findings.Add((member, derived));
                 }
             }
 
-            public void AnalyzeMethodReference(OperationAnalysisContext context)
-                => AddCall(context.ContainingSymbol, ((IMethodReferenceOperation)context.Operation).Method);
-
-            public void AnalyzePropertyReference(OperationAnalysisContext context)
+            private void AnalyzePropertyReference(ISymbol member, IPropertyReferenceOperation reference)
             {
-                var reference = (IPropertyReferenceOperation)context.Operation;
                 if (reference.Property.IsIndexer
                     && DeduplicationStore(reference.Instance, reference.Arguments.Select(static a => a.Value), types) is { } store)
                 {
-                    _deduplications.Add((context.ContainingSymbol, store, reference));
+                    _deduplications.Add((member, store, reference));
                 }
 
                 if (BlockingResult(reference, types) is { } blocking)
                 {
-                    _findings.Add((context.ContainingSymbol, blocking));
+                    _findings.Add((member, blocking));
                 }
 
                 if (NonDeterministicValue(reference, types) is not null && DerivedEventFinding(reference, types) is { } derived)
                 {
-                    _findings.Add((context.ContainingSymbol, derived));
+                    _findings.Add((member, derived));
                 }
             }
 
-            public void AnalyzeObjectCreation(OperationAnalysisContext context)
+            private void AnalyzeObjectCreation(ISymbol member, IObjectCreationOperation creation)
             {
-                var creation = (IObjectCreationOperation)context.Operation;
                 if (checkAccumulation && FileAppendOf(creation, types) is { } append)
                 {
-                    _accumulations.Add((context.ContainingSymbol, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, creation.Syntax.GetLocation(), TypeName, append)));
+                    _accumulations.Add((member, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, creation.Syntax.GetLocation(), TypeName, append)));
                 }
 
                 foreach (Diagnostic derived in ImplicitNonDeterministicValues(creation, types))
                 {
-                    _findings.Add((context.ContainingSymbol, derived));
-                }
-            }
-
-            public void AnalyzeAnonymousFunction(OperationAnalysisContext context)
-            {
-                if (AsyncVoidFunction(context.Operation, types) is { } asyncVoid)
-                {
-                    _findings.Add((context.ContainingSymbol, asyncVoid));
-                }
-            }
-
-            public void AnalyzeWrite(OperationAnalysisContext context)
-            {
-                if (AccumulationOf(context.Operation) is { } accumulation)
-                {
-                    _accumulations.Add((context.ContainingSymbol, Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, context.Operation.Syntax.GetLocation(), TypeName, accumulation)));
+                    _findings.Add((member, derived));
                 }
             }
 

@@ -112,9 +112,32 @@ namespace EventDriven.Analyzers.Helpers
         /// <summary>A short single-line rendering of the syntax for a diagnostic message.</summary>
         public static string Describe(this IOperation operation)
         {
-            string text = operation.Syntax.ToString();
-            text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+            string text = CollapseWhitespace(operation.Syntax.ToString());
             return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+        }
+
+        public static string CollapseWhitespace(string text)
+        {
+            var builder = new System.Text.StringBuilder(text.Length);
+            bool space = false;
+            foreach (char c in text)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    space = true;
+                    continue;
+                }
+
+                if (space && builder.Length > 0)
+                {
+                    builder.Append(' ');
+                }
+
+                space = false;
+                builder.Append(c);
+            }
+
+            return builder.ToString();
         }
     }
 }

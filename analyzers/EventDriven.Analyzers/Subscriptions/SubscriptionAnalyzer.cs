@@ -5,7 +5,8 @@ using System.Linq;
 using EventDriven.Analyzers.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace EventDriven.Analyzers.Subscriptions
 {
@@ -41,9 +42,11 @@ namespace EventDriven.Analyzers.Subscriptions
                     return;
                 }
 
+                // Syntax actions, not operation actions: an operation action on every invocation would make the compiler build the
+                // operation tree of every method body in the project. Only calls named PublishAsync/PublishBatchAsync/Subscribe are bound.
                 var state = new CompilationState(types);
-                start.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
-                start.RegisterOperationAction(state.AnalyzeTypeUse, OperationKind.ObjectCreation, OperationKind.TypeOf);
+                start.RegisterSyntaxNodeAction(state.AnalyzeInvocation, SyntaxKind.InvocationExpression);
+                start.RegisterSyntaxNodeAction(state.AnalyzeTypeUse, SyntaxKind.ObjectCreationExpression, SyntaxKind.ImplicitObjectCreationExpression, SyntaxKind.TypeOfExpression, SyntaxKind.TypeArgumentList);
                 start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(state.Report);
             });
@@ -55,20 +58,26 @@ namespace EventDriven.Analyzers.Subscriptions
             private readonly ConcurrentDictionary<ITypeSymbol, bool> _published = new(SymbolEqualityComparer.Default);
             private readonly ConcurrentDictionary<ITypeSymbol, bool> _subscribed = new(SymbolEqualityComparer.Default);
             private readonly ConcurrentBag<ITypeSymbol> _subscriberArgumentTypes = [];
-            private readonly ConcurrentDictionary<ITypeSymbol, bool> _usedTypes = new(SymbolEqualityComparer.Default);
+            private readonly ConcurrentDictionary<string, bool> _usedNames = new(System.StringComparer.Ordinal);
             private readonly ConcurrentBag<(INamedTypeSymbol Handler, ITypeSymbol Event, Location Location)> _markedHandlers = [];
             private readonly ConcurrentBag<INamedTypeSymbol> _unmarkedHandlers = [];
             private int _openPublish;
             private int _openSubscribe;
 
-            public void AnalyzeInvocation(OperationAnalysisContext context)
+            public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
             {
-                var invocation = (IInvocationOperation)context.Operation;
-                IMethodSymbol method = invocation.TargetMethod;
-                foreach (ITypeSymbol argument in method.TypeArguments)
+                var invocation = (InvocationExpressionSyntax)context.Node;
+                string? name = invocation.Expression switch
                 {
-                    // services.AddSingleton<IEventHandler<X>, MyHandler>(), Activator.CreateInstance<MyHandler>(): the type is used.
-                    MarkUsed(argument);
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is not ("PublishAsync" or "PublishBatchAsync" or "Subscribe")
+                    || context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol method)
+                {
+                    return;
                 }
 
                 if (method.IsPublish(types))
@@ -81,7 +90,7 @@ namespace EventDriven.Analyzers.Subscriptions
                     else
                     {
                         _published.TryAdd(published, true);
-                        _publishes.Add((published, invocation.Syntax.GetLocation()));
+                        _publishes.Add((published, invocation.GetLocation()));
                     }
                 }
                 else if (method.IsSubscribe(types))
@@ -96,22 +105,42 @@ namespace EventDriven.Analyzers.Subscriptions
                         _subscribed.TryAdd(subscribed, true);
                     }
 
-                    if (invocation.Arguments.FirstOrDefault() is { } handler && Unwrap(handler.Value).Type is { } handlerType)
+                    if (invocation.ArgumentList.Arguments.FirstOrDefault() is { } handler
+                        && context.SemanticModel.GetTypeInfo(handler.Expression, context.CancellationToken).Type is { } handlerType)
                     {
                         _subscriberArgumentTypes.Add(handlerType);
                     }
                 }
             }
 
-            public void AnalyzeTypeUse(OperationAnalysisContext context)
+            /// <summary>
+            /// Remembers the names of types that are created (<c>new X()</c>), named in <c>typeof</c> or passed as type arguments
+            /// (<c>AddSingleton&lt;IEventHandler&lt;E&gt;, X&gt;()</c>). By name, without binding: a name shared with another type only
+            /// makes ED0003 more cautious, never wrong.
+            /// </summary>
+            public void AnalyzeTypeUse(SyntaxNodeAnalysisContext context)
             {
-                switch (context.Operation)
+                switch (context.Node)
                 {
-                    case IObjectCreationOperation creation:
+                    case ObjectCreationExpressionSyntax creation:
                         MarkUsed(creation.Type);
                         break;
-                    case ITypeOfOperation typeOf:
-                        MarkUsed(typeOf.TypeOperand);
+                    case ImplicitObjectCreationExpressionSyntax implicitCreation:
+                        if (context.SemanticModel.GetTypeInfo(implicitCreation, context.CancellationToken).Type is { } created)
+                        {
+                            _usedNames.TryAdd(created.Name, true);
+                        }
+
+                        break;
+                    case TypeOfExpressionSyntax typeOf:
+                        MarkUsed(typeOf.Type);
+                        break;
+                    case TypeArgumentListSyntax arguments:
+                        foreach (TypeSyntax argument in arguments.Arguments)
+                        {
+                            MarkUsed(argument);
+                        }
+
                         break;
                 }
             }
@@ -119,7 +148,11 @@ namespace EventDriven.Analyzers.Subscriptions
             public void AnalyzeType(SymbolAnalysisContext context)
             {
                 var type = (INamedTypeSymbol)context.Symbol;
-                MarkUsed(type.BaseType);
+                if (type.BaseType is { } baseType)
+                {
+                    _usedNames.TryAdd(baseType.Name, true);
+                }
+
                 if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
                 {
                     return;
@@ -207,7 +240,7 @@ namespace EventDriven.Analyzers.Subscriptions
                 ITypeSymbol[] subscribers = _subscriberArgumentTypes.ToArray();
                 foreach (INamedTypeSymbol handler in _unmarkedHandlers)
                 {
-                    if (_usedTypes.ContainsKey(handler.OriginalDefinition)
+                    if (_usedNames.ContainsKey(handler.Name)
                         || (isLibrary && handler.IsVisibleOutside(hasFriends))
                         || subscribers.Any(argument => CouldBe(argument, handler)))
                     {
@@ -223,11 +256,22 @@ namespace EventDriven.Analyzers.Subscriptions
                 }
             }
 
-            private void MarkUsed(ITypeSymbol? type)
+            private void MarkUsed(TypeSyntax type)
             {
-                if (type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named && named.Locations.Any(static l => l.IsInSource))
+                switch (type)
                 {
-                    _usedTypes.TryAdd(named.OriginalDefinition, true);
+                    case QualifiedNameSyntax qualified:
+                        MarkUsed(qualified.Right);
+                        break;
+                    case AliasQualifiedNameSyntax alias:
+                        MarkUsed(alias.Name);
+                        break;
+                    case SimpleNameSyntax simple:
+                        _usedNames.TryAdd(simple.Identifier.ValueText, true);
+                        break;
+                    case NullableTypeSyntax nullable:
+                        MarkUsed(nullable.ElementType);
+                        break;
                 }
             }
 
@@ -290,16 +334,6 @@ namespace EventDriven.Analyzers.Subscriptions
                 }
 
                 return handled;
-            }
-
-            private static IOperation Unwrap(IOperation operation)
-            {
-                while (operation is IConversionOperation { IsImplicit: true } conversion)
-                {
-                    operation = conversion.Operand;
-                }
-
-                return operation;
             }
         }
     }
