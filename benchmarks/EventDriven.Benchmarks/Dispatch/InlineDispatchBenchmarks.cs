@@ -25,6 +25,8 @@ public class InlineDispatchBenchmarks
     {
         var services = new ServiceCollection();
         services.AddSingleton<Sink>();
+        services.AddSingleton<Ring.RingSink>(); // The ring benchmarks' handlers are in this assembly's dispatch table too.
+        services.AddSingleton<Ring.LaneSinks>();
         services.AddEventDriven(o => o.DispatchMode = DispatchMode.Inline);
         _services = services.BuildServiceProvider();
         _bus = _services.GetRequiredService<IEventBus>();
