@@ -41,7 +41,6 @@ namespace EventDriven.Analyzers.Handlers
             SyntaxKind.SimpleLambdaExpression,
             SyntaxKind.AnonymousMethodExpression,
             SyntaxKind.LocalFunctionStatement,
-            SyntaxKind.IdentifierName,
         ];
 
         /// <summary>Names of calls any rule looks at (the accumulating names are checked separately, with their Async forms).</summary>
@@ -53,23 +52,27 @@ namespace EventDriven.Analyzers.Handlers
             "Wait", "WaitAll", "WaitAny", "GetResult", "Sleep",
             "NewGuid", "CreateVersion7", "GetUtcNow", "GetLocalNow");
 
+        /// <summary>Names of calls that may be a deduplication check or record.</summary>
+        private static readonly ImmutableHashSet<string> s_deduplicationCalls = ImmutableHashSet.Create(
+            StringComparer.Ordinal, "Add", "TryAdd", "Contains", "ContainsKey", "TryGetValue", "GetOrAdd", "AddOrUpdate");
+
         private enum Candidate
         {
             None,
             Operation,
+            Write,
             Creation,
             AsyncFunction,
-            MethodGroup,
         }
 
-        private static Candidate Classify(SyntaxNode node, bool checkAccumulation, ImmutableHashSet<string> methodNames)
+        private static Candidate Classify(SyntaxNode node)
         {
             switch (node)
             {
                 case InvocationExpressionSyntax invocation:
                     string? name = CalleeName(invocation.Expression);
                     return name is not null
-                        && (methodNames.Contains(name) || s_interestingCalls.Contains(name) || IsAccumulatingName(name)
+                        && (s_interestingCalls.Contains(name) || IsAccumulatingName(name)
                             || name.StartsWith("Post", StringComparison.Ordinal) || name.StartsWith("Write", StringComparison.Ordinal))
                         ? Candidate.Operation
                         : Candidate.None;
@@ -81,22 +84,19 @@ namespace EventDriven.Analyzers.Handlers
                 case ElementAccessExpressionSyntax element:
                     return element.ArgumentList.Arguments.Any(static a => MentionsId(a.Expression)) ? Candidate.Operation : Candidate.None;
                 case ObjectCreationExpressionSyntax creation:
-                    return checkAccumulation && RightmostName(creation.Type) is "FileStream" or "StreamWriter" ? Candidate.Operation : Candidate.Creation;
+                    return RightmostName(creation.Type) is "FileStream" or "StreamWriter" ? Candidate.Operation : Candidate.Creation;
                 case ImplicitObjectCreationExpressionSyntax:
                     return Candidate.Creation;
                 case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
-                    return checkAccumulation && IsGrowingValue(assignment.Right) ? Candidate.Operation : Candidate.None;
+                    return IsGrowingValue(assignment.Right) ? Candidate.Write : Candidate.None;
                 case AssignmentExpressionSyntax:
                 case PrefixUnaryExpressionSyntax:
                 case PostfixUnaryExpressionSyntax:
-                    return checkAccumulation ? Candidate.Operation : Candidate.None;
+                    return Candidate.Write;
                 case AnonymousFunctionExpressionSyntax lambda:
                     return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) ? Candidate.AsyncFunction : Candidate.None;
                 case LocalFunctionStatementSyntax local:
                     return local.Modifiers.Any(SyntaxKind.AsyncKeyword) ? Candidate.AsyncFunction : Candidate.None;
-                case IdentifierNameSyntax identifier:
-                    // A method of the class used as a method group (items.ForEach(Apply)); calls are handled as invocations.
-                    return methodNames.Contains(identifier.Identifier.ValueText) && !IsCallee(identifier) ? Candidate.MethodGroup : Candidate.None;
                 default:
                     return Candidate.None;
             }
@@ -118,11 +118,12 @@ namespace EventDriven.Analyzers.Handlers
             _ => null,
         };
 
-        private static bool IsCallee(IdentifierNameSyntax identifier) => identifier.Parent switch
+        /// <summary>A call or indexer that may record or check an event id: the shape ED0005 looks for.</summary>
+        private static bool IsDeduplicationShape(SyntaxNode node) => node switch
         {
-            InvocationExpressionSyntax call => call.Expression == identifier,
-            MemberAccessExpressionSyntax access => access.Name == identifier && access.Parent is InvocationExpressionSyntax call && call.Expression == access,
-            MemberBindingExpressionSyntax => true,
+            InvocationExpressionSyntax invocation => CalleeName(invocation.Expression) is { } name && s_deduplicationCalls.Contains(name)
+                && invocation.ArgumentList.Arguments.Any(static a => MentionsId(a.Expression)),
+            ElementAccessExpressionSyntax element => element.ArgumentList.Arguments.Any(static a => MentionsId(a.Expression)),
             _ => false,
         };
 
