@@ -113,8 +113,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes many events of one type at once. In ring-buffer mode with one partition, the whole batch is claimed and
-    /// published with one sequence operation per ring-full, which is what makes batch publishing several times faster than a loop.
+    /// Publishes many events of one type at once. In ring-buffer mode with one partition, as many events as the ring has room
+    /// for are claimed and published with one sequence operation, which is what makes batch publishing faster than a loop.
     /// </summary>
     /// <exception cref="RingBufferFullException">(through the task) under <see cref="BackpressureMode.FailFast"/>, when the ring cannot take the rest of the batch; the events before it were published.</exception>
     public async ValueTask PublishBatchAsync<TEvent>(ReadOnlyMemory<TEvent> events, CancellationToken cancellationToken = default)
@@ -141,17 +141,17 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         int published = 0;
         while (published < events.Length)
         {
-            int chunk = Math.Min(events.Length - published, ring.Capacity);
-            if (!ring.TryClaim(chunk, out long high))
+            int claimed = ring.TryClaimUpTo(events.Length - published, out long high);
+            if (claimed == 0)
             {
-                // Not enough room for the whole chunk: publish one event through the backpressure path, then try again.
+                // The ring is full: one event goes through the backpressure path (wait, fail or drop), then claiming resumes.
                 await PublishWhenFullAsync(ring, route, events.Span[published], cancellationToken).ConfigureAwait(false);
                 published++;
                 continue;
             }
 
-            WriteBatch(ring, route, events.Span.Slice(published, chunk), high);
-            published += chunk;
+            WriteBatch(ring, route, events.Span.Slice(published, claimed), high);
+            published += claimed;
         }
 
         if (_state != Running)

@@ -77,17 +77,9 @@ internal sealed class EventRoute<TEvent> : RouteBase
         TEvent @event = typeof(TEvent).IsValueType
             ? ring.ColumnSlot<TEvent>(sequence)
             : Unsafe.As<object, TEvent>(ref slot.Reference!);
-        if (slot.Parent is { } parent)
+        if (EventDrivenActivitySource.Source.HasListeners())
         {
-            slot.Parent = null;
-            if (EventDrivenActivitySource.Source.HasListeners())
-            {
-                return DispatchTracedAsync(@event, parent, cancellationToken);
-            }
-        }
-        else if (EventDrivenActivitySource.Source.HasListeners())
-        {
-            return DispatchTracedAsync(@event, null, cancellationToken);
+            return DispatchTracedAsync(@event, ring.TakeParent(sequence), cancellationToken);
         }
 
         return DispatchAsync(@event, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using EventDriven.Dispatch;
 
 namespace EventDriven.Ring;
@@ -73,9 +74,18 @@ internal sealed class EventProcessor
         }
 
         long sequence = processor._dispatching;
-        ref EventRing.Slot slot = ref processor._ring.SlotAt(sequence);
-        Guid id = slot.Route!.ReadEventId(processor._ring, sequence);
-        return new EventContext(id, slot.CorrelationId == Guid.Empty ? id : slot.CorrelationId, slot.CausationId);
+        EventRing ring = processor._ring;
+        Guid id = ring.SlotAt(sequence).Route!.ReadEventId(ring, sequence);
+        return ring.TryGetContext(sequence, out EventRing.SlotContext context)
+            ? new EventContext(id, context.CorrelationId == Guid.Empty ? id : context.CorrelationId, context.CausationId)
+            : new EventContext(id, id, Guid.Empty);
+    }
+
+    /// <summary>True on a consumer thread while it dispatches (the only place a publish can have a causing event).</summary>
+    public static bool OnConsumerThread
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_processor is { _dispatching: >= 0 };
     }
 
     /// <summary>True when the caller runs inside a handler of any ring consumer (also after an await).</summary>

@@ -38,7 +38,9 @@ internal sealed class EventRing
     private PaddedLong _cursor;
     private PaddedLong _consumed;
     private PaddedLong _gatingCache;
-    private long _singleProducerNext = -1;
+    private PaddedLong _singleProducerNext; // padded: the consumer reads the fields next to it for every event
+    private readonly SlotContext[] _contexts;
+    private readonly bool[] _hasContext;
 
     private int _consumerSleeping;
     private int _producersWaiting;
@@ -55,6 +57,8 @@ internal sealed class EventRing
         _mask = capacity - 1;
         _lapShift = BitOperations.Log2((uint)capacity);
         _slots = new Slot[capacity];
+        _contexts = new SlotContext[capacity];
+        _hasContext = new bool[capacity];
         _columns = new object?[Math.Max(EventTypeIds.Count, 1) + 8];
         _singleProducer = producerType == ProducerType.Single;
         if (!_singleProducer)
@@ -64,6 +68,7 @@ internal sealed class EventRing
         }
 
         _cursor.SetValue(-1);
+        _singleProducerNext.SetValue(-1);
         _consumed.SetValue(-1);
         _gatingCache.SetValue(-1);
     }
@@ -85,7 +90,7 @@ internal sealed class EventRing
     public long ConsumedSequence => _consumed.Value;
 
     /// <summary>The highest sequence claimed by a producer (published or about to be).</summary>
-    public long ClaimedSequence => _singleProducer ? Volatile.Read(ref _singleProducerNext) : _cursor.Value;
+    public long ClaimedSequence => _singleProducer ? _singleProducerNext.Value : _cursor.Value;
 
     /// <summary>Claimed but not yet consumed: the queue depth.</summary>
     public long Depth => Math.Max(0, ClaimedSequence - ConsumedSequence);
@@ -96,14 +101,14 @@ internal sealed class EventRing
     {
         if (_singleProducer)
         {
-            long next = _singleProducerNext + count;
+            long next = _singleProducerNext.PlainValue + count;
             if (next - Capacity > _gatingCache.PlainValue && next - Capacity > RefreshGatingCache())
             {
                 high = 0;
                 return false;
             }
 
-            _singleProducerNext = next;
+            _singleProducerNext.SetValue(next);
             high = next;
             return true;
         }
@@ -126,6 +131,39 @@ internal sealed class EventRing
         }
     }
 
+    /// <summary>Claims as many consecutive sequences as are free, up to <paramref name="max"/>, ending at <paramref name="high"/>; returns how many (0 when full).</summary>
+    public int TryClaimUpTo(int max, out long high)
+    {
+        while (true)
+        {
+            long current = _singleProducer ? _singleProducerNext.PlainValue : _cursor.Value;
+            long free = Capacity - (current - _gatingCache.Value);
+            if (free < max)
+            {
+                free = Capacity - (current - RefreshGatingCache());
+            }
+
+            if (free <= 0)
+            {
+                high = 0;
+                return 0;
+            }
+
+            int count = (int)Math.Min(max, free);
+            if (_singleProducer)
+            {
+                _singleProducerNext.SetValue(current + count);
+            }
+            else if (!_cursor.CompareAndSet(current, current + count))
+            {
+                continue;
+            }
+
+            high = current + count;
+            return count;
+        }
+    }
+
     /// <summary>Writes an event into a claimed slot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write<TEvent>(long sequence, EventRoute<TEvent> route, TEvent @event)
@@ -133,12 +171,6 @@ internal sealed class EventRing
     {
         ref Slot slot = ref SlotAt(sequence);
         slot.Route = route;
-
-        // The causing event (when a handler publishes) and the publisher's span (only when someone traces) travel with the event.
-        EventContext cause = EventContext.Current;
-        slot.CausationId = cause.EventId;
-        slot.CorrelationId = cause.CorrelationId;
-        slot.Parent = EventDrivenActivitySource.Source.HasListeners() ? Activity.Current : null;
         if (typeof(TEvent).IsValueType)
         {
             Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Column<TEvent>()), (int)(sequence & _mask)) = @event;
@@ -147,6 +179,61 @@ internal sealed class EventRing
         {
             slot.Reference = Unsafe.As<TEvent, object>(ref @event);
         }
+
+        // The causing event (when a handler publishes) and the publisher's span (only when someone traces) travel with the event, in a
+        // side column so the hot slot stays 16 bytes; a publish from outside any handler, untraced, only reads a flag.
+        int index = (int)(sequence & _mask);
+        if (EventProcessor.OnConsumerThread || EventDrivenActivitySource.Source.HasListeners())
+        {
+            WriteContext(index);
+        }
+        else if (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_hasContext), index))
+        {
+            _hasContext[index] = false;
+        }
+    }
+
+    /// <summary>The causation, correlation and publisher span recorded for <paramref name="sequence"/>, if any.</summary>
+    public bool TryGetContext(long sequence, out SlotContext context)
+    {
+        int index = (int)(sequence & _mask);
+        if (_hasContext[index])
+        {
+            context = _contexts[index];
+            return true;
+        }
+
+        context = default;
+        return false;
+    }
+
+    /// <summary>Takes (and forgets) the publisher's span recorded for <paramref name="sequence"/>.</summary>
+    public Activity? TakeParent(long sequence)
+    {
+        int index = (int)(sequence & _mask);
+        if (!_hasContext[index])
+        {
+            return null;
+        }
+
+        Activity? parent = _contexts[index].Parent;
+        _contexts[index].Parent = null;
+        return parent;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void WriteContext(int index)
+    {
+        EventContext cause = EventContext.Current;
+        Activity? parent = EventDrivenActivitySource.Source.HasListeners() ? Activity.Current : null;
+        if (!cause.IsActive && parent is null)
+        {
+            _hasContext[index] = false;
+            return;
+        }
+
+        _contexts[index] = new SlotContext(parent, cause.EventId, cause.CorrelationId);
+        _hasContext[index] = true;
     }
 
     /// <summary>Makes claimed and written sequences <paramref name="low"/>..<paramref name="high"/> visible to the consumer, and wakes it if it sleeps.</summary>
@@ -300,8 +387,13 @@ internal sealed class EventRing
     {
         public RouteBase? Route;
         public object? Reference;
-        public Activity? Parent;
-        public Guid CausationId;
-        public Guid CorrelationId;
+    }
+
+    /// <summary>What travels with an event besides itself, kept beside the slots: the publisher's span and the causing event's ids.</summary>
+    internal struct SlotContext(Activity? parent, Guid causationId, Guid correlationId)
+    {
+        public Activity? Parent = parent;
+        public Guid CausationId = causationId;
+        public Guid CorrelationId = correlationId;
     }
 }
