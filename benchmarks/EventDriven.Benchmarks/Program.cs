@@ -3,6 +3,11 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args is ["--idle-cpu", .. var idleArgs])
+{
+    return await EventDriven.Benchmarks.IdleCost.RunAsync(idleArgs);
+}
+
 // `--quick`: a short in-process job so CI proves the benchmarks still compile and run; its numbers are not meant to be judged.
 bool quick = args.Contains("--quick");
 string[] rest = args.Where(a => a != "--quick").ToArray();
@@ -17,3 +22,4 @@ if (quick)
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+return 0;
