@@ -90,11 +90,15 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
         EventRoute<TEvent> route = Unsafe.As<EventRoute<TEvent>>(untyped);
         EventRing[] rings = _rings;
-        if (rings.Length == 0)
-        {
-            return route.DispatchAsync(@event, cancellationToken);
-        }
+        return rings.Length == 0
+            ? route.DispatchAsync(@event, cancellationToken)
+            : Enqueue(rings, route, @event, cancellationToken);
+    }
 
+    /// <summary>The ring-buffer half of <see cref="PublishAsync{TEvent}"/>, kept apart so the inline half stays small.</summary>
+    private ValueTask Enqueue<TEvent>(EventRing[] rings, EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
         EventRing ring = rings[route.PartitionOf(@event, rings.Length)];
         if (!ring.TryClaim(1, out long sequence))
         {
