@@ -69,20 +69,42 @@ internal sealed class EventRoute<TEvent> : RouteBase
         }
     }
 
-    public override ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken)
+    public override long DispatchRun(EventProcessor processor, long from, long to, CancellationToken abort)
     {
-        // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there); the consumer clears
-        // the class reference afterwards. Struct columns are not cleared: a struct event's references live until the slot is reused.
-        ref EventRing.Slot slot = ref ring.SlotAt(sequence);
-        TEvent @event = typeof(TEvent).IsValueType
-            ? ring.ColumnSlot<TEvent>(sequence)
-            : Unsafe.As<object, TEvent>(ref slot.Reference!);
-        if (EventDrivenActivitySource.Source.HasListeners())
+        EventRing ring = processor.Ring;
+        for (long sequence = from; sequence <= to; sequence++)
         {
-            return DispatchTracedAsync(@event, ring.TakeParent(sequence), cancellationToken);
+            ref EventRing.Slot slot = ref ring.SlotAt(sequence);
+            if (sequence != from && slot.Route != this)
+            {
+                return sequence - 1;
+            }
+
+            // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there); EndEvent clears the
+            // class reference afterwards. Struct columns are not cleared: a struct event's references live until the slot is reused.
+            TEvent @event = typeof(TEvent).IsValueType
+                ? ring.ColumnSlot<TEvent>(sequence)
+                : Unsafe.As<object, TEvent>(ref slot.Reference!);
+            long start = processor.BeginEvent(sequence);
+            ValueTask dispatch;
+            try
+            {
+                dispatch = EventDrivenActivitySource.Source.HasListeners()
+                    ? DispatchTracedAsync(@event, ring.TakeParent(sequence), abort)
+                    : DispatchAsync(@event, abort);
+            }
+            catch (Exception exception)
+            {
+                dispatch = EventProcessor.Faulted(exception);
+            }
+
+            if (!processor.EndEvent(dispatch, ref slot, s_eventTypeName, start, abort))
+            {
+                return sequence;
+            }
         }
 
-        return DispatchAsync(@event, cancellationToken);
+        return to;
     }
 
     public override Guid ReadEventId(EventRing ring, long sequence)

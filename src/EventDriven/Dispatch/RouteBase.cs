@@ -15,8 +15,11 @@ internal abstract class RouteBase
     /// <summary>Applies the per-event-type settings of <paramref name="options"/>.</summary>
     public abstract void Configure(EventDrivenOptions options);
 
-    /// <summary>Takes the event of <paramref name="sequence"/> out of <paramref name="ring"/> (clearing its references) and dispatches it.</summary>
-    public abstract ValueTask DispatchSlotAsync(EventRing ring, long sequence, CancellationToken cancellationToken);
+    /// <summary>
+    /// Dispatches the events from <paramref name="from"/> on, up to <paramref name="to"/> or the first slot of another route, waiting
+    /// for each before the next. Returns the last sequence dispatched (earlier than <paramref name="to"/> if the stop timeout cancelled).
+    /// </summary>
+    public abstract long DispatchRun(EventProcessor processor, long from, long to, CancellationToken abort);
 
     /// <summary>The <see cref="IEvent.Id"/> of the event in slot <paramref name="sequence"/> (still there while it is being dispatched).</summary>
     public abstract Guid ReadEventId(EventRing ring, long sequence);

@@ -188,7 +188,7 @@ internal sealed class EventProcessor
                 }
 
                 Volatile.Write(ref _position, next);
-                for (long sequence = next; sequence <= available; sequence++)
+                for (long sequence = next; sequence <= available;)
                 {
                     if (abort.IsCancellationRequested)
                     {
@@ -197,7 +197,8 @@ internal sealed class EventProcessor
                         return;
                     }
 
-                    DispatchAndWait(sequence, abort);
+                    // One virtual call per run of same-typed events; the route loops over the run with its event type known.
+                    sequence = _ring.SlotAt(sequence).Route!.DispatchRun(this, sequence, available, abort) + 1;
                 }
 
                 _ring.MarkConsumed(available);
@@ -212,37 +213,60 @@ internal sealed class EventProcessor
     }
 
     private void DispatchAndWait(long sequence, CancellationToken abort)
+        => _ring.SlotAt(sequence).Route!.DispatchRun(this, sequence, sequence, abort);
+
+    /// <summary>Called by a route before each event of a run: records the slot <see cref="EventContext.Current"/> reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long BeginEvent(long sequence)
     {
-        ref EventRing.Slot slot = ref _ring.SlotAt(sequence);
-        RouteBase route = slot.Route!;
         _dispatching = sequence;
-        long start = _metrics.ProcessDurationEnabled ? Stopwatch.GetTimestamp() : 0;
+        return _metrics.ProcessDurationEnabled ? Stopwatch.GetTimestamp() : 0;
+    }
+
+    /// <summary>
+    /// Waits for an event's dispatch and accounts for it. Handler failures never reach here (the failure policy retries and
+    /// dead-letters them); what does is a fault of the policy or sink (counted) or the stop timeout's cancellation.
+    /// </summary>
+    /// <returns>False when the stop timeout cancelled the dispatch: the run must end.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool EndEvent(ValueTask dispatch, ref EventRing.Slot slot, string eventTypeName, long start, CancellationToken abort)
+    {
+        if (dispatch.IsCompletedSuccessfully)
+        {
+            dispatch.GetAwaiter().GetResult();
+        }
+        else if (!WaitSlow(dispatch, abort))
+        {
+            slot.Reference = null;
+            return false;
+        }
+
+        slot.Reference = null; // do not keep the event alive until the slot is reused
+        _metrics.RecordHandled(eventTypeName, start);
+        return true;
+    }
+
+    /// <summary>Turns an exception thrown synchronously by a dispatch into a faulted task for <see cref="EndEvent"/>.</summary>
+    public static ValueTask Faulted(Exception exception) => ValueTask.FromException(exception);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool WaitSlow(ValueTask dispatch, CancellationToken abort)
+    {
         try
         {
-            ValueTask dispatch = route.DispatchSlotAsync(_ring, sequence, abort);
-            if (dispatch.IsCompletedSuccessfully)
-            {
-                dispatch.GetAwaiter().GetResult();
-            }
-            else
-            {
-                dispatch.AsTask().GetAwaiter().GetResult();
-            }
+            dispatch.AsTask().GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             Interlocked.Increment(ref _abandoned);
-            slot.Reference = null;
-            return;
+            return false;
         }
         catch (Exception)
         {
-            // Handler failures never get here (the failure policy retries and dead-letters them); this is a fault of the policy or sink.
             Interlocked.Increment(ref _faults);
         }
 
-        slot.Reference = null; // do not keep the event alive until the slot is reused
-        _metrics.RecordHandled(route.EventTypeName, start);
+        return true;
     }
 
     private void WaitForEvents(long next)
