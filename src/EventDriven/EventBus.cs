@@ -55,6 +55,12 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     /// <summary>Events discarded because a ring was full under <see cref="BackpressureMode.Drop"/>.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>Events still in a ring when the stop timeout cancelled the consumers: accepted, never handled.</summary>
+    public long AbandonedCount => _processors.Sum(static p => p.Abandoned);
+
+    /// <summary>Exceptions a consumer survived that were not handler failures (a failing dead-letter sink, a bug in a failure policy).</summary>
+    public long ConsumerFaultCount => _processors.Sum(static p => p.Faults);
+
     /// <summary>Events published but not yet consumed, over all partitions (0 in inline mode).</summary>
     public long QueueDepth => _rings.Sum(static r => r.Depth);
 

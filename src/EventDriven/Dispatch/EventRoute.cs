@@ -159,8 +159,6 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
     public EventDispatcher<TEvent>? Dispatcher => _dispatcher;
 
-    public bool HasHandlers => _dispatcher is not null || Volatile.Read(ref _subscribers).Length > 0;
-
     public ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
     {
         Subscriber[] subscribers = Volatile.Read(ref _subscribers);

@@ -214,6 +214,7 @@ public sealed class RingBufferBusTests
         Task finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20)));
 
         Assert.Same(stop, finished);
+        Assert.Equal(1, bus.AbandonedCount); // the stuck event was cancelled, and it is counted, not silently forgotten
     }
 
     [Fact]
