@@ -23,9 +23,9 @@ internal sealed class EventRoute<TEvent> : RouteBase
     private static readonly string s_eventTypeName = typeof(TEvent).Name;
     private Func<TEvent, int>? _partitionSelector;
 
-    public EventRoute(EventDispatcher<TEvent>? dispatcher) => _dispatcher = dispatcher;
-
-    public override string EventTypeName => s_eventTypeName;
+    public EventRoute(EventDispatcher<TEvent>? dispatcher)
+        : base(s_eventTypeName)
+        => _dispatcher = dispatcher;
 
     public override void Configure(EventDrivenOptions options)
     {
@@ -80,8 +80,8 @@ internal sealed class EventRoute<TEvent> : RouteBase
                 return sequence - 1;
             }
 
-            // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there); EndEvent clears the
-            // class reference afterwards. Struct columns are not cleared: a struct event's references live until the slot is reused.
+            // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there) and afterwards, until a
+            // producer reuses the slot: at most Capacity handled events per ring stay reachable.
             TEvent @event = typeof(TEvent).IsValueType
                 ? ring.ColumnSlot<TEvent>(sequence)
                 : Unsafe.As<object, TEvent>(ref slot.Reference!);
@@ -98,7 +98,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
                 dispatch = EventProcessor.Faulted(exception);
             }
 
-            if (!processor.EndEvent(dispatch, ref slot, s_eventTypeName, start, abort))
+            if (!processor.EndEvent(dispatch, s_eventTypeName, start, abort))
             {
                 return sequence;
             }

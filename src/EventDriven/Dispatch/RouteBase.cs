@@ -6,8 +6,11 @@ namespace EventDriven.Dispatch;
 /// <summary>The type-erased face of <see cref="EventRoute{TEvent}"/>: a ring slot holds one, and the consumer calls it without knowing the event type.</summary>
 internal abstract class RouteBase
 {
-    /// <summary>The event's CLR type name: the metrics tag (known without an event instance at hand).</summary>
-    public abstract string EventTypeName { get; }
+    /// <summary>Creates the route of the event type named <paramref name="eventTypeName"/>.</summary>
+    protected RouteBase(string eventTypeName) => EventTypeName = eventTypeName;
+
+    /// <summary>The event's CLR type name: the metrics tag (known without an event instance at hand). A field, not a virtual property: the publish path reads it.</summary>
+    public string EventTypeName { get; }
 
     /// <summary>What publishing does when the ring is full, for this event type.</summary>
     public BackpressureMode Backpressure { get; protected set; }
