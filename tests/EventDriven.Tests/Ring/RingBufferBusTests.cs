@@ -27,6 +27,34 @@ public sealed class RingBufferBusTests
         Assert.Equal(Enumerable.Range(0, 10_000), services.GetRequiredService<TickLog>().Seen.Select(s => s.Number));
     }
 
+    [Theory]
+    [InlineData(WaitStrategy.Blocking, ProducerType.Multi)]
+    [InlineData(WaitStrategy.Blocking, ProducerType.Single)]
+    [InlineData(WaitStrategy.Yielding, ProducerType.Multi)]
+    [InlineData(WaitStrategy.BusySpin, ProducerType.Single)]
+    public async Task EveryWaitStrategyAndProducerType_DeliversEverythingInOrder_AcrossIdlePeriods(WaitStrategy strategy, ProducerType producer)
+    {
+        await using ServiceProvider services = TestBus.CreateRing(o =>
+        {
+            o.WaitStrategy = strategy;
+            o.ProducerType = producer;
+            o.RingBufferCapacity = 64;
+        });
+        var bus = services.GetRequiredService<EventBus>();
+
+        for (int i = 0; i < 3_000; i++)
+        {
+            await bus.PublishAsync(new Tick(0, i, Guid.Empty));
+            if (i % 1_000 == 999)
+            {
+                await Task.Delay(50); // let the consumer go idle (sleep, yield or spin) and be woken again
+            }
+        }
+
+        await bus.StopAsync();
+        Assert.Equal(Enumerable.Range(0, 3_000), services.GetRequiredService<TickLog>().Seen.Select(s => s.Number));
+    }
+
     [Fact]
     public async Task Stop_DrainsEverythingPublishedBeforeIt_ThenPublishThrows()
     {
