@@ -111,6 +111,18 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             return PublishWhenFullAsync(ring, route, @event, cancellationToken);
         }
 
+        Commit(ring, route, @event, sequence);
+        return default;
+    }
+
+    /// <summary>
+    /// Writes and publishes a claimed slot. Every single-event publish ends here, so the check after it covers them all: a publish
+    /// that raced with stop and landed after the consumer exited is drained on this thread instead of being left in the ring.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Commit<TEvent>(EventRing ring, EventRoute<TEvent> route, TEvent @event, long sequence)
+        where TEvent : IEvent
+    {
         ring.Write(sequence, route, @event);
         ring.Publish(sequence, sequence);
         _metrics.RecordPublished(route.EventTypeName);
@@ -118,8 +130,6 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         {
             _processors[ring.Partition].DrainAfterExit();
         }
-
-        return default;
     }
 
     /// <summary>
@@ -255,10 +265,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         }
 
         ring.Publish(low, high);
-        for (int i = 0; i < batch.Length; i++)
-        {
-            _metrics.RecordPublished(route.EventTypeName);
-        }
+        _metrics.RecordPublished(route.EventTypeName, batch.Length);
     }
 
     private static bool ContainsNull<TEvent>(ReadOnlySpan<TEvent> events)
@@ -318,8 +325,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                 continue;
             }
 
-            // Spinning did not help: sleep until the consumer frees slots. The task is taken before the re-check so no wake-up is lost.
-            // The count of waiters is raised before the re-check, so a consumer that frees slots after it releases the semaphore.
+            // Spinning did not help: sleep until the consumer frees slots. The waiter count is raised before the re-check, so a
+            // consumer that frees slots after the re-check sees it and releases the semaphore: no wake-up is lost.
             ring.AddWaitingProducer();
             try
             {
@@ -337,9 +344,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             }
         }
 
-        ring.Write(sequence, route, @event);
-        ring.Publish(sequence, sequence);
-        _metrics.RecordPublished(route.EventTypeName);
+        Commit(ring, route, @event, sequence);
     }
 
     private ValueTask NoHandler<TEvent>(TEvent @event)

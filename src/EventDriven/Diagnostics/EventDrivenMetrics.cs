@@ -38,11 +38,11 @@ internal sealed class EventDrivenMetrics : IDisposable
 
     public bool ProcessDurationEnabled => _processDuration.Enabled;
 
-    public void RecordPublished(string eventType)
+    public void RecordPublished(string eventType, int count = 1)
     {
         if (_published.Enabled)
         {
-            _published.Add(1, Tags(eventType, "send"));
+            _published.Add(count, Tags(eventType, "send"));
         }
     }
 

@@ -95,7 +95,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
             }
             catch (Exception exception)
             {
-                dispatch = EventProcessor.Faulted(exception);
+                dispatch = ValueTask.FromException(exception);
             }
 
             if (!processor.EndEvent(dispatch, s_eventTypeName, start, abort))

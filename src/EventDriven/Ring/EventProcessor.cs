@@ -144,18 +144,16 @@ internal sealed class EventProcessor
 
     private void DrainLeftovers()
     {
+        long next = _ring.ConsumedSequence + 1;
+        long available = _ring.HighestPublished(next);
+        for (long sequence = next; sequence <= available;)
         {
-            long next = _ring.ConsumedSequence + 1;
-            long available = _ring.HighestPublished(next);
-            for (long sequence = next; sequence <= available; sequence++)
-            {
-                DispatchAndWait(sequence, CancellationToken.None);
-            }
+            sequence = _ring.SlotAt(sequence).Route!.DispatchRun(this, sequence, available, CancellationToken.None) + 1;
+        }
 
-            if (available >= next)
-            {
-                _ring.MarkConsumed(available);
-            }
+        if (available >= next)
+        {
+            _ring.MarkConsumed(available);
         }
     }
 
@@ -212,9 +210,6 @@ internal sealed class EventProcessor
         }
     }
 
-    private void DispatchAndWait(long sequence, CancellationToken abort)
-        => _ring.SlotAt(sequence).Route!.DispatchRun(this, sequence, sequence, abort);
-
     /// <summary>Called by a route before each event of a run: records the slot <see cref="EventContext.Current"/> reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long BeginEvent(long sequence)
@@ -245,9 +240,6 @@ internal sealed class EventProcessor
         _metrics.RecordHandled(eventTypeName, start);
         return true;
     }
-
-    /// <summary>Turns an exception thrown synchronously by a dispatch into a faulted task for <see cref="EndEvent"/>.</summary>
-    public static ValueTask Faulted(Exception exception) => ValueTask.FromException(exception);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool WaitSlow(ValueTask dispatch, CancellationToken abort)
