@@ -19,4 +19,15 @@ public sealed class EventHandlerAttribute : Attribute
     /// The analyzers rely on it; the bus does not deduplicate because of it.
     /// </summary>
     public bool Idempotent { get; set; }
+
+    /// <summary>
+    /// Deduplicate this handler through the registered <see cref="Reliability.IInbox"/>: an event id the handler already handled
+    /// successfully is skipped, so a redelivered event (a retry after a crash, a replay, a broker redelivery) has no second effect.
+    /// Requires an inbox (<c>AddEventDrivenSqlite</c> registers a durable one; <see cref="Reliability.InMemoryInbox"/> for tests).
+    /// </summary>
+    /// <remarks>
+    /// The id is recorded after the handler succeeds. A crash between the two re-runs the handler once more (at-least-once); to make
+    /// it exactly once, do the handler's own writes in the inbox's transaction (see <c>SqliteInbox.ExecuteOnceAsync</c>).
+    /// </remarks>
+    public bool Inbox { get; set; }
 }
