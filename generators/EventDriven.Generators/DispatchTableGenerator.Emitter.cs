@@ -20,6 +20,9 @@ namespace EventDriven.Generators
             /// <summary>The table's topology field; a handler named <c>Topology</c> must not get it as its descriptor field.</summary>
             private const string TopologyField = "s_topology";
 
+            /// <summary>The inbox field of a dispatcher with inbox handlers; a handler named <c>Inbox</c> must not get it as its field.</summary>
+            private const string InboxField = "_inbox";
+
             private static readonly string s_generatedCode =
                 "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(Emitter).Assembly.GetName().Version + "\")]";
 
@@ -122,12 +125,27 @@ namespace EventDriven.Generators
                     .Line("/// <inheritdoc />")
                     .Line("public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)")
                     .OpenBrace();
+
+                // Resolved once for the whole table, and only when a handler asked for it, so tables without inbox handlers
+                // neither need an IInbox registered nor change at all.
+                HandlerSpec? firstInboxHandler = table.Handlers.FirstOrDefault(static h => h.Inbox);
+                if (firstInboxHandler is not null)
+                {
+                    w.Line("global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literal(firstInboxHandler.DisplayName) + ");");
+                }
+
                 foreach (EventRoute route in routes)
                 {
                     w.Line("routes.Add<" + route.Event.TypeName + ">(new " + route.DispatcherName + "(");
                     for (int i = 0; i < route.Handlers.Count; i++)
                     {
-                        w.Line("    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + route.Handlers[i].Handler.TypeName + ">(services)" + (i < route.Handlers.Count - 1 ? "," : "));"));
+                        bool last = i == route.Handlers.Count - 1 && !route.HasInboxHandlers;
+                        w.Line("    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + route.Handlers[i].Handler.TypeName + ">(services)" + (last ? "));" : ","));
+                    }
+
+                    if (route.HasInboxHandlers)
+                    {
+                        w.Line("    inbox));");
                     }
                 }
 
@@ -145,7 +163,10 @@ namespace EventDriven.Generators
             private static void WriteDispatcher(SourceWriter w, EventRoute route, Dictionary<string, string> descriptorFields)
             {
                 string eventType = route.Event.TypeName;
-                Dictionary<string, string> fields = UniqueNames(route.Handlers.Select(static h => h.Handler.TypeName), route.Handlers.Select(static h => "_" + Camel(h.Handler.SimpleName)));
+                Dictionary<string, string> fields = UniqueNames(
+                    route.Handlers.Select(static h => h.Handler.TypeName),
+                    route.Handlers.Select(static h => "_" + Camel(h.Handler.SimpleName)),
+                    route.HasInboxHandlers ? [InboxField] : []);
                 // A cref cannot hold a closed generic type (Envelope<int> is malformed XML, Envelope{int} names a type parameter): name those as code.
                 string eventDoc = eventType.IndexOf('<') < 0 ? "<see cref=\"" + eventType + "\"/>" : "<c>" + Xml(route.Event.DisplayName) + "</c>";
                 w.Line("/// <summary>Dispatches " + eventDoc + " to " + route.Handlers.Count.ToString(CultureInfo.InvariantCulture) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
@@ -156,13 +177,25 @@ namespace EventDriven.Generators
                     w.Line("private readonly " + handler.Handler.TypeName + " " + fields[handler.Handler.TypeName] + ";");
                 }
 
+                IEnumerable<string> parameters = route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + i.ToString(CultureInfo.InvariantCulture));
+                if (route.HasInboxHandlers)
+                {
+                    w.Line("private readonly global::EventDriven.Reliability.IInbox " + InboxField + ";");
+                    parameters = parameters.Concat(["global::EventDriven.Reliability.IInbox inbox"]);
+                }
+
                 w.Line()
-                    .Line("public " + route.DispatcherName + "(" + string.Join(", ", route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + i.ToString(CultureInfo.InvariantCulture))) + ")")
+                    .Line("public " + route.DispatcherName + "(" + string.Join(", ", parameters) + ")")
                     .Line("    : base(new global::EventDriven.HandlerDescriptor[] { " + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " })")
                     .OpenBrace();
                 for (int i = 0; i < route.Handlers.Count; i++)
                 {
                     w.Line(fields[route.Handlers[i].Handler.TypeName] + " = handler" + i.ToString(CultureInfo.InvariantCulture) + ";");
+                }
+
+                if (route.HasInboxHandlers)
+                {
+                    w.Line(InboxField + " = inbox;");
                 }
 
                 w.CloseBrace()
@@ -324,6 +357,14 @@ namespace EventDriven.Generators
             private static string Call(RouteHandler handler, Dictionary<string, string> fields)
             {
                 string field = fields[handler.Handler.TypeName];
+                if (handler.Handler.Inbox)
+                {
+                    // Explicit type arguments: the handler is called through its IEventHandler<TEvent> constraint, which also
+                    // reaches explicit implementations, and inference cannot pick a different event type.
+                    return "global::EventDriven.Reliability.InboxDispatch.HandleOnceAsync<" + handler.Handler.TypeName + ", " + handler.Event.TypeName + ">("
+                        + InboxField + ", " + Literal(handler.Handler.DisplayName) + ", " + field + ", @event, cancellationToken)";
+                }
+
                 return handler.Event.DirectCall
                     ? field + ".HandleAsync(@event, cancellationToken)"
                     : "((global::EventDriven.IEventHandler<" + handler.Event.TypeName + ">)" + field + ").HandleAsync(@event, cancellationToken)";
@@ -344,7 +385,11 @@ namespace EventDriven.Generators
 
             private sealed record RouteHandler(HandlerSpec Handler, HandledEventSpec Event);
 
-            private sealed record EventRoute(HandledEventSpec Event, string DispatcherName, List<RouteHandler> Handlers);
+            private sealed record EventRoute(HandledEventSpec Event, string DispatcherName, List<RouteHandler> Handlers)
+            {
+                /// <summary>Whether the dispatcher needs the inbox: only then does it get the field and the constructor parameter.</summary>
+                public bool HasInboxHandlers => Handlers.Any(static h => h.Handler.Inbox);
+            }
         }
     }
 }

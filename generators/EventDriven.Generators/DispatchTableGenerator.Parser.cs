@@ -100,7 +100,7 @@ namespace EventDriven.Generators
                     return new HandlerParseResult(null, diagnostics.ToEquatableArray());
                 }
 
-                (int order, bool idempotent) = ReadAttribute(context.Attributes);
+                (int order, bool idempotent, bool inbox) = ReadAttribute(context.Attributes);
                 return new HandlerParseResult(
                     new HandlerSpec(
                         type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -108,6 +108,7 @@ namespace EventDriven.Generators
                         type.Name,
                         order,
                         idempotent,
+                        inbox,
                         events.OrderBy(static e => e.DisplayName, StringComparer.Ordinal).ToEquatableArray(),
                         constructor.Parameters.Select(ToParameterSpec).ToEquatableArray(),
                         FindPublishedEvents(type, context, cancellationToken)),
@@ -134,10 +135,11 @@ namespace EventDriven.Generators
                 return new AssemblySpec(compilation.AssemblyName ?? "Assembly", tables.ToEquatableArray());
             }
 
-            private static (int Order, bool Idempotent) ReadAttribute(IEnumerable<AttributeData> attributes)
+            private static (int Order, bool Idempotent, bool Inbox) ReadAttribute(IEnumerable<AttributeData> attributes)
             {
                 int order = 0;
                 bool idempotent = false;
+                bool inbox = false;
                 foreach (AttributeData attribute in attributes)
                 {
                     foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
@@ -150,11 +152,14 @@ namespace EventDriven.Generators
                             case "Idempotent" when argument.Value.Value is bool value:
                                 idempotent = value;
                                 break;
+                            case "Inbox" when argument.Value.Value is bool value:
+                                inbox = value;
+                                break;
                         }
                     }
                 }
 
-                return (order, idempotent);
+                return (order, idempotent, inbox);
             }
 
             private static bool IsGenericOrInGeneric(INamedTypeSymbol type)

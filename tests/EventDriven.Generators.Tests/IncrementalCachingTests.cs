@@ -170,6 +170,7 @@ public sealed class IncrementalCachingTests
             "Audit",
             Order: 0,
             Idempotent: true,
+            Inbox: true,
             new EquatableArray<HandledEventSpec>([new HandledEventSpec("global::Shop.OrderPlaced", "Shop.OrderPlaced", "OrderPlaced", DirectCall: true)]),
             new EquatableArray<ParameterSpec>([new ParameterSpec("int", "(int)3")]),
             new EquatableArray<string>(["Shop.OrderShipped"]));

@@ -10,12 +10,17 @@ namespace EventDriven.Generators.Model
     /// <param name="TypeName">Fully qualified, e.g. <c>global::Shop.Orders.ValidateOrderHandler</c>.</param>
     /// <param name="DisplayName">Full name without <c>global::</c>, e.g. <c>Shop.Orders.ValidateOrderHandler</c>; the sort key.</param>
     /// <param name="SimpleName">The type's own name, e.g. <c>ValidateOrderHandler</c>.</param>
+    /// <param name="Inbox">
+    /// <c>[EventHandler(Inbox = true)]</c>: the generated dispatcher calls the handler through the registered inbox, which skips
+    /// event ids the handler already handled.
+    /// </param>
     internal sealed record HandlerSpec(
         string TypeName,
         string DisplayName,
         string SimpleName,
         int Order,
         bool Idempotent,
+        bool Inbox,
         EquatableArray<HandledEventSpec> Events,
         EquatableArray<ParameterSpec> ConstructorParameters,
         EquatableArray<string> Publishes);
