@@ -1,0 +1,31 @@
+using EventDriven.Sqlite;
+using EventDriven.Store;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers EventDriven's SQLite storage in a service collection.</summary>
+public static class SqliteServiceCollectionExtensions
+{
+    /// <summary>
+    /// Stores events in the SQLite file <paramref name="databasePath"/> (created with its schema when missing): registers
+    /// <see cref="SqliteEventStore"/> as the <see cref="IEventStore"/>, one for the container, disposed with it (which commits what is
+    /// still queued).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="databasePath">The database file; by default <c>eventdriven.db</c> in the working directory.</param>
+    /// <param name="configure">Adjusts the <see cref="SqliteStoreOptions"/> (durability, sizes, serializer).</param>
+    public static IServiceCollection AddEventDrivenSqlite(this IServiceCollection services, string databasePath = SqliteStoreOptions.DefaultDatabasePath, Action<SqliteStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new SqliteStoreOptions { DatabasePath = databasePath };
+        configure?.Invoke(options);
+        options.Validate();
+        services.AddSingleton(options);
+
+        // The event store.
+        services.AddSingleton(static sp => new SqliteEventStore(sp.GetRequiredService<SqliteStoreOptions>()));
+        services.AddSingleton<IEventStore>(static sp => sp.GetRequiredService<SqliteEventStore>());
+
+        return services;
+    }
+}
