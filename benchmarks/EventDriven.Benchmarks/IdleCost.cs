@@ -20,6 +20,7 @@ internal static class IdleCost
             .AddSingleton<Sink>()
             .AddSingleton<RingSink>()
             .AddSingleton<LaneSinks>()
+            .AddSingleton<Peers.PeerSink>()
             .AddEventDriven(o => o.WaitStrategy = strategy);
         await using ServiceProvider provider = services.BuildServiceProvider();
         var bus = provider.GetRequiredService<EventBus>();

@@ -27,6 +27,7 @@ public class InlineDispatchBenchmarks
         services.AddSingleton<Sink>();
         services.AddSingleton<Ring.RingSink>(); // The ring benchmarks' handlers are in this assembly's dispatch table too.
         services.AddSingleton<Ring.LaneSinks>();
+        services.AddSingleton<Peers.PeerSink>();
         services.AddEventDriven(o => o.DispatchMode = DispatchMode.Inline);
         _services = services.BuildServiceProvider();
         _bus = _services.GetRequiredService<IEventBus>();

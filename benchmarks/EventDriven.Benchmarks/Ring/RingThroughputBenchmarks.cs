@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using EventDriven.Benchmarks.Dispatch;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventDriven.Benchmarks.Ring;
 
 /// <summary>
-/// End-to-end throughput of the ring-buffer bus against <see cref="Channel"/>s doing the same work and a raw SPSC ring (the floor).
+/// End-to-end throughput of the ring-buffer bus against <see cref="Channel"/>s and a bounded <see cref="BlockingCollection{T}"/> doing the
+/// same work, and a raw SPSC ring (the floor).
 /// One operation publishes <see cref="RingBench.EventsPerOp"/> events and returns when the consumer has run the three synchronous
 /// handlers (RingHandlerA/B/C, the logic of Dispatch/HandlerA/B/C) on every one of them, so Mean is the cost per event including the
 /// hand-off to the consumer core; the producer is the benchmark thread (plus one helper thread for two producers).
@@ -50,6 +52,10 @@ public class RingThroughputBenchmarks
     private readonly List<ChannelWriter<RingOrder>> _completeOnCleanup = [];
     private readonly List<Task> _readers = [];
 
+    private BlockingCollection<RingOrder>? _orderCollection;
+    private BlockingCollection<RingPrice>? _priceCollection;
+    private Thread? _collectionConsumer;
+
     private SpscRing? _spsc;
     private bool _spscHandoffOnly;
     private HelperThread? _helper;
@@ -69,6 +75,14 @@ public class RingThroughputBenchmarks
     public void Channel_Unbounded_Class()
     {
         Write(_orderWriter, _orders, RingBench.Rounds);
+        WaitHandled();
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "BlockingCollection bounded (65,536), class")]
+    [BenchmarkCategory(OneProducerClass)]
+    public void BlockingCollection_Class()
+    {
+        Add(_orderCollection!, _orders, RingBench.Rounds);
         WaitHandled();
     }
 
@@ -136,6 +150,14 @@ public class RingThroughputBenchmarks
     public void Channel_Unbounded_Struct()
     {
         Write(_priceWriter, _prices, RingBench.Rounds);
+        WaitHandled();
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "BlockingCollection bounded (65,536), struct")]
+    [BenchmarkCategory(OneProducerStruct)]
+    public void BlockingCollection_Struct()
+    {
+        Add(_priceCollection!, _prices, RingBench.Rounds);
         WaitHandled();
     }
 
@@ -236,6 +258,28 @@ public class RingThroughputBenchmarks
     [GlobalSetup(Target = nameof(Channel_Unbounded_Struct))]
     public void SetupChannelUnboundedStruct() => StartPriceChannel(bounded: false);
 
+    [GlobalSetup(Target = nameof(BlockingCollection_Class))]
+    public void SetupBlockingCollectionClass()
+    {
+        ResetSinks();
+        _orderCollection = new BlockingCollection<RingOrder>(RingBench.Capacity);
+        _collectionConsumer = StartCollectionConsumer(_orderCollection, _sink);
+        Add(_orderCollection, _orders, 1);
+        _target += RingBench.BatchSize;
+        RingBench.WaitUntil(ref _sink.Handled, _target);
+    }
+
+    [GlobalSetup(Target = nameof(BlockingCollection_Struct))]
+    public void SetupBlockingCollectionStruct()
+    {
+        ResetSinks();
+        _priceCollection = new BlockingCollection<RingPrice>(RingBench.Capacity);
+        _collectionConsumer = StartCollectionConsumer(_priceCollection, _sink);
+        Add(_priceCollection, _prices, 1);
+        _target += RingBench.BatchSize;
+        RingBench.WaitUntil(ref _sink.Handled, _target);
+    }
+
     [GlobalSetup(Target = nameof(Channel_Bounded_TwoReaders))]
     public void SetupChannelTwoReaders()
     {
@@ -307,6 +351,9 @@ public class RingThroughputBenchmarks
         }
 
         Task.WaitAll(_readers);
+        _orderCollection?.CompleteAdding();
+        _priceCollection?.CompleteAdding();
+        _collectionConsumer?.Join();
         _spsc?.Dispose();
         if (_services is not null)
         {
@@ -393,6 +440,17 @@ public class RingThroughputBenchmarks
                 {
                     RingBench.Block(write);
                 }
+            }
+        }
+    }
+
+    private static void Add<TEvent>(BlockingCollection<TEvent> collection, TEvent[] events, int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (TEvent e in events)
+            {
+                collection.Add(e);
             }
         }
     }
@@ -487,6 +545,7 @@ public class RingThroughputBenchmarks
         var services = new ServiceCollection();
         services.AddSingleton(_sink);
         services.AddSingleton(_lanes);
+        services.AddSingleton(new Peers.PeerSink()); // Peers/Handler0..9 are in the table too.
         services.AddSingleton(new Sink()); // Dispatch/HandlerA/B/C are registered too (same assembly); they receive no events here.
         services.AddEventDriven(options =>
         {
@@ -544,6 +603,41 @@ public class RingThroughputBenchmarks
                 await c.HandleAsync(e).ConfigureAwait(false);
             }
         }
+    }
+
+    // The BlockingCollection consumer as it is usually written: one dedicated thread draining GetConsumingEnumerable, calling the
+    // handlers synchronously (their ValueTasks complete at once; GetResult would rethrow a failure).
+
+    private static Thread StartCollectionConsumer(BlockingCollection<RingOrder> collection, RingSink sink)
+    {
+        var thread = new Thread(() =>
+        {
+            var (a, b, c) = (new RingHandlerA(sink), new RingHandlerB(sink), new RingHandlerC(sink));
+            foreach (RingOrder e in collection.GetConsumingEnumerable())
+            {
+                a.HandleAsync(e).GetAwaiter().GetResult();
+                b.HandleAsync(e).GetAwaiter().GetResult();
+                c.HandleAsync(e).GetAwaiter().GetResult();
+            }
+        }) { IsBackground = true, Name = "BlockingCollection consumer" };
+        thread.Start();
+        return thread;
+    }
+
+    private static Thread StartCollectionConsumer(BlockingCollection<RingPrice> collection, RingSink sink)
+    {
+        var thread = new Thread(() =>
+        {
+            var (a, b, c) = (new RingHandlerA(sink), new RingHandlerB(sink), new RingHandlerC(sink));
+            foreach (RingPrice e in collection.GetConsumingEnumerable())
+            {
+                a.HandleAsync(e).GetAwaiter().GetResult();
+                b.HandleAsync(e).GetAwaiter().GetResult();
+                c.HandleAsync(e).GetAwaiter().GetResult();
+            }
+        }) { IsBackground = true, Name = "BlockingCollection consumer" };
+        thread.Start();
+        return thread;
     }
 
     /// <summary>Keyed events, exactly half in each lane (partition), interleaved at random.</summary>
