@@ -55,16 +55,16 @@ namespace EventDriven.Analyzers
         public static readonly DiagnosticDescriptor NonIdempotentHandler = Create(
             NonIdempotentHandlerId,
             "Event handler is not idempotent",
-            "'{0}' is not idempotent: {1}, so a redelivered event applies it twice; deduplicate by event id, or declare [EventHandler(Idempotent = true)] if handling twice is already safe",
-            "Delivery is at least once: retries, replays and broker redelivery hand the same event to a handler again. An accumulating side effect on state that outlives the call (+=, ++, Add/Append/Insert/Enqueue/Push/Increment on a field, a file append, an INSERT, an HTTP POST) then happens twice. Overwriting by key, removing, and anything on locals is left alone.",
+            "'{0}' is not idempotent: {1}, so a redelivered event applies it twice; deduplicate by event id with [EventHandler(Inbox = true)], or declare [EventHandler(Idempotent = true)] if handling twice is already safe",
+            "Delivery is at least once: retries, replays and broker redelivery hand the same event to a handler again. An accumulating side effect on state that outlives the call (+=, ++, Add/Append/Insert/Enqueue/Push/Increment on a field, a file append, an INSERT, an HTTP POST) then happens twice. Overwriting by key, removing, and anything on locals is left alone. [EventHandler(Inbox = true)] skips redelivered event ids durably and counts as a guard.",
             IdempotencyCategory,
             DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor InMemoryDeduplication = Create(
             InMemoryDeduplicationId,
             "Event deduplication is kept in memory",
-            "'{0}' remembers processed event ids in '{1}', in memory: it is lost on restart, grows without bound and is shared by concurrent consumers without a lock; use a durable inbox",
-            "A set or dictionary of processed event ids kept in a handler field forgets everything when the process restarts, which is exactly when redelivery happens; it also grows forever and is not safe for concurrent consumers. Record processed ids durably, in the same transaction as the handler's effect.",
+            "'{0}' remembers processed event ids in '{1}', in memory: it is lost on restart, grows without bound and is shared by concurrent consumers without a lock; use the durable inbox: [EventHandler(Inbox = true)]",
+            "A set or dictionary of processed event ids kept in a handler field forgets everything when the process restarts, which is exactly when redelivery happens; it also grows forever and is not safe for concurrent consumers. Record processed ids durably, in the same transaction as the handler's effect: [EventHandler(Inbox = true)] with the SQLite inbox (AddEventDrivenSqlite) does that.",
             IdempotencyCategory,
             DiagnosticSeverity.Warning);
 

@@ -24,19 +24,26 @@ namespace EventDriven.Analyzers.Handlers
             private ImmutableHashSet<ISymbol>? _reachable;
             private bool? _deduplicatesInMemory;
 
-            private HandlerInfo(WellKnownTypes types, INamedTypeSymbol type, ImmutableArray<IMethodSymbol> handleMethods, bool checkAccumulation)
+            private HandlerInfo(WellKnownTypes types, INamedTypeSymbol type, ImmutableArray<IMethodSymbol> handleMethods, bool checkAccumulation, bool usesInbox)
             {
                 _types = types;
                 _type = type;
                 _handleMethods = handleMethods;
                 CheckAccumulation = checkAccumulation;
+                UsesInbox = usesInbox;
                 Name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
             }
 
             public string Name { get; }
 
-            /// <summary>ED0004 applies: an <c>[EventHandler]</c> that does not declare <c>Idempotent = true</c>.</summary>
+            /// <summary>ED0004 applies: an <c>[EventHandler]</c> that declares neither <c>Idempotent = true</c> nor <c>Inbox = true</c>.</summary>
             public bool CheckAccumulation { get; }
+
+            /// <summary>
+            /// <c>[EventHandler(Inbox = true)]</c>: redeliveries are skipped durably by event id, so accumulating effects (ED0004) are
+            /// applied once per event, and an in-memory set of ids (ED0005) guards nothing the inbox does not already guard.
+            /// </summary>
+            public bool UsesInbox { get; }
 
             public static HandlerInfo? TryCreate(INamedTypeSymbol type, WellKnownTypes types)
             {
@@ -52,7 +59,8 @@ namespace EventDriven.Analyzers.Handlers
                 }
 
                 AttributeData? attribute = type.FindEventHandlerAttribute(types);
-                return new HandlerInfo(types, type, handleMethods, checkAccumulation: attribute is not null && !attribute.IsIdempotent());
+                bool usesInbox = attribute is not null && attribute.UsesInbox();
+                return new HandlerInfo(types, type, handleMethods, checkAccumulation: attribute is not null && !attribute.IsIdempotent() && !usesInbox, usesInbox);
             }
 
             public bool IsReachable(IMethodSymbol method, SemanticModel? semanticModel, CancellationToken cancellationToken)

@@ -163,7 +163,8 @@ namespace EventDriven.Analyzers.Handlers
             /// <summary>ED0005 once per store and method: at the first use in the method of that store with an event id.</summary>
             private void ReportDeduplication(SyntaxNodeAnalysisContext context, HandlerInfo handler, IOperation use, IOperation? receiver, System.Collections.Generic.IEnumerable<IOperation> arguments)
             {
-                if (DeduplicationStore(receiver, arguments, types) is { } store
+                if (!handler.UsesInbox
+                    && DeduplicationStore(receiver, arguments, types) is { } store
                     && handler.IsFirstDeduplicationUse(use, store, context.SemanticModel, context.CancellationToken))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InMemoryDeduplication, use.Syntax.GetLocation(), handler.Name, store.Name));

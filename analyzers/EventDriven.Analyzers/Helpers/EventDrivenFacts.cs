@@ -24,11 +24,19 @@ namespace EventDriven.Analyzers.Helpers
         }
 
         /// <summary>True when the <c>[EventHandler]</c> sets <c>Idempotent = true</c>: the author's promise that handling twice is safe.</summary>
-        public static bool IsIdempotent(this AttributeData attribute)
+        public static bool IsIdempotent(this AttributeData attribute) => attribute.SetsTrue("Idempotent");
+
+        /// <summary>
+        /// True when the <c>[EventHandler]</c> sets <c>Inbox = true</c>: the generated dispatcher skips event ids the handler already
+        /// handled, through the registered durable inbox.
+        /// </summary>
+        public static bool UsesInbox(this AttributeData attribute) => attribute.SetsTrue("Inbox");
+
+        private static bool SetsTrue(this AttributeData attribute, string property)
         {
             foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
             {
-                if (argument.Key == "Idempotent" && argument.Value.Value is true)
+                if (argument.Key == property && argument.Value.Value is true)
                 {
                     return true;
                 }

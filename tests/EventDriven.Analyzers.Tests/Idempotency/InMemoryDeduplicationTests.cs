@@ -1,5 +1,6 @@
 using EventDriven.Analyzers.Handlers;
 using EventDriven.Analyzers.Tests.Infrastructure;
+using EventDriven.CodeFixes;
 
 namespace EventDriven.Analyzers.Tests.Idempotency;
 
@@ -53,6 +54,69 @@ public sealed class InMemoryDeduplicationTests
     [Fact]
     public Task InMemoryDeduplication_InARuntimeSubscriber_IsReported()
         => AssertAsync("if (!{|ED0005:_processed.Add(@event.Id)|}) { return; }", attribute: string.Empty);
+
+    [Fact]
+    public Task InMemoryDeduplication_InAHandlerThatUsesTheInbox_IsNotReported()
+        => AssertAsync("if (!_processed.Add(@event.Id)) { return; } _total += @event.Total;", attribute: "[EventHandler(Inbox = true)]");
+
+    [Fact]
+    public Task Fix_UseInbox_SetsInboxOnTheAttribute()
+        => Verify<HandlerBodyAnalyzer>.CodeFixAsync<UseInboxCodeFixProvider>(
+            Sources.Events + """
+            [EventHandler(Order = 3)]
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private readonly HashSet<Guid> _processed = new();
+                private decimal _total;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    if (!{|ED0005:_processed.Add(@event.Id)|})
+                    {
+                        return default;
+                    }
+
+                    _total += @event.Total;
+                    return default;
+                }
+            }
+            """,
+            Sources.Events + """
+            [EventHandler(Order = 3, Inbox = true)]
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private readonly HashSet<Guid> _processed = new();
+                private decimal _total;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    if (!_processed.Add(@event.Id))
+                    {
+                        return default;
+                    }
+
+                    _total += @event.Total;
+                    return default;
+                }
+            }
+            """,
+            UseInboxCodeFixProvider.EquivalenceKey);
+
+    [Fact]
+    public Task Fix_UseInbox_IsNotOfferedToARuntimeSubscriber()
+    {
+        // Without [EventHandler] the handler is not in the generated table, so the inbox could not apply to it.
+        const string source = Sources.Events + """
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private readonly HashSet<Guid> _processed = new();
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                    => {|ED0005:_processed.Add(@event.Id)|} ? default : default;
+            }
+            """;
+        return Verify<HandlerBodyAnalyzer>.CodeFixAsync<UseInboxCodeFixProvider>(source, source, UseInboxCodeFixProvider.EquivalenceKey);
+    }
 
     [Theory]
     [InlineData("if (!await inbox.TryAddAsync(@event.Id, cancellationToken)) { return; }")]

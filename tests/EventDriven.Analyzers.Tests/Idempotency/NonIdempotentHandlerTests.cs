@@ -108,6 +108,16 @@ public sealed class NonIdempotentHandlerTests
     public Task HandlerDeclaredIdempotent_IsNotReported()
         => AssertAsync("_total += @event.Total; _orders.Add(@event.OrderId);", attribute: "[EventHandler(Idempotent = true)]");
 
+    [Theory]
+    [InlineData("[EventHandler(Inbox = true)]")]
+    [InlineData("[EventHandler(Order = 1, Inbox = true, Idempotent = false)]")]
+    public Task HandlerDeduplicatedThroughTheInbox_IsNotReported(string attribute)
+        => AssertAsync("_total += @event.Total; _orders.Add(@event.OrderId); connection.Execute(\"INSERT INTO totals VALUES (1)\");", attribute: attribute);
+
+    [Fact]
+    public Task HandlerWithInboxExplicitlyOff_IsReported()
+        => AssertAsync("{|ED0004:_total += @event.Total|};", attribute: "[EventHandler(Inbox = false)]");
+
     [Fact]
     public Task RuntimeSubscriberWithoutEventHandlerAttribute_IsNotReported()
         => AssertAsync("_total += @event.Total;", attribute: string.Empty);
@@ -152,6 +162,44 @@ public sealed class NonIdempotentHandlerTests
             }
             """,
             DeclareIdempotentCodeFixProvider.EquivalenceKey);
+
+    [Theory]
+    [InlineData("[EventHandler]", "[EventHandler(Inbox = true)]")]
+    [InlineData("[EventHandler(Order = 2)]", "[EventHandler(Order = 2, Inbox = true)]")]
+    [InlineData("[EventHandler(Inbox = false)]", "[EventHandler(Inbox = true)]")]
+    public Task Fix_UseInbox_SetsInboxAndSilencesEveryFinding(string before, string after)
+        => Verify<HandlerBodyAnalyzer>.CodeFixAsync<UseInboxCodeFixProvider>(
+            Sources.Events + before + """
+
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private decimal _total;
+                private long _count;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    {|ED0004:_total += @event.Total|};
+                    {|ED0004:_count++|};
+                    return default;
+                }
+            }
+            """,
+            Sources.Events + after + """
+
+            public sealed class Revenue : IEventHandler<OrderPlaced>
+            {
+                private decimal _total;
+                private long _count;
+
+                public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    _total += @event.Total;
+                    _count++;
+                    return default;
+                }
+            }
+            """,
+            UseInboxCodeFixProvider.EquivalenceKey);
 
     [Theory]
     [InlineData("[EventHandler(Order = 2)]", "[EventHandler(Order = 2, Idempotent = true)]")]
