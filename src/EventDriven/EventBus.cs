@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using EventDriven.Dispatch;
 using EventDriven.Reliability;
 using EventDriven.Ring;
+using EventDriven.Store;
 
 namespace EventDriven;
 
@@ -30,6 +31,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     private readonly IDeadLetterSink _deadLetters;
     private readonly EventDrivenMetrics _metrics;
     private readonly HandlerFailurePolicy _failurePolicy;
+    private readonly EventStoreWriter? _storeWriter;
+    private readonly EventStoreWriter? _inlineStore;
     private readonly Lock _routesGate = new();
     private object?[]? _routes;
     private EventRing[] _rings = [];
@@ -38,7 +41,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     private long _dropped;
     private Task? _stopping;
 
-    internal EventBus(EventDrivenOptions options, IReadOnlyList<IEventDispatchTable> tables, IServiceProvider services, IDeadLetterSink deadLetters, IMeterFactory? meterFactory)
+    internal EventBus(EventDrivenOptions options, IReadOnlyList<IEventDispatchTable> tables, IServiceProvider services, IDeadLetterSink deadLetters, IMeterFactory? meterFactory, IEventStore? store = null)
     {
         options.Validate();
         _options = options;
@@ -47,6 +50,16 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         _deadLetters = deadLetters;
         _metrics = new EventDrivenMetrics(meterFactory, QueueDepths, ConsumerLags);
         _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics);
+        if (options.EventStorage != EventStorage.None)
+        {
+            if (store is null)
+            {
+                throw new InvalidOperationException($"EventDrivenOptions.EventStorage is {options.EventStorage} but no IEventStore is registered. Register one before the bus is built (services.AddEventDrivenSqlite(...) or services.AddSingleton<IEventStore>(new InMemoryEventStore())), or set EventStorage to None.");
+            }
+
+            _storeWriter = new EventStoreWriter(store, options.StreamSelector, deadLetters, _failurePolicy.Fallback);
+            _inlineStore = options.DispatchMode == DispatchMode.Inline ? _storeWriter : null;
+        }
     }
 
     /// <summary>The dispatch mode the bus was created with.</summary>
@@ -63,6 +76,12 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
     /// <summary>Events published but not yet consumed, over all partitions (0 in inline mode).</summary>
     public long QueueDepth => _rings.Sum(static r => r.Depth);
+
+    /// <summary>Events appended to the event store by store-and-publish (<see cref="EventDrivenOptions.EventStorage"/>).</summary>
+    public long StoredCount => _storeWriter is null ? 0 : _storeWriter.Stored + _processors.Sum(static p => p.StoredCount);
+
+    /// <summary>Events the event store refused (too large, not serializable, or failing after every retry): dead-lettered under the handler name <c>EventDriven.EventStore</c>.</summary>
+    public long StoreRejectedCount => _storeWriter is null ? 0 : _storeWriter.Rejected + _processors.Sum(static p => p.StoreRejectedCount);
 
     /// <summary>Dead letters the configured <see cref="IDeadLetterSink"/> threw on; kept here so they are not lost.</summary>
     public IReadOnlyList<DeadLetter> UndeliverableDeadLetters => _failurePolicy.Fallback.Letters;
@@ -96,9 +115,34 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
         EventRoute<TEvent> route = Unsafe.As<EventRoute<TEvent>>(untyped);
         EventRing[] rings = _rings;
-        return rings.Length == 0
-            ? route.DispatchAsync(@event, cancellationToken)
-            : Enqueue(rings, route, @event, cancellationToken);
+        if (rings.Length != 0)
+        {
+            return Enqueue(rings, route, @event, cancellationToken);
+        }
+
+        return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : StoreAndDispatchAsync(route, @event, cancellationToken);
+    }
+
+    /// <summary>Inline store-and-publish: the append is awaited before (or after) the handlers, as <see cref="EventDrivenOptions.EventStorage"/> says.</summary>
+    private async ValueTask StoreAndDispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        if (_options.EventStorage == EventStorage.BeforeDispatch)
+        {
+            await _inlineStore!.StoreOneAsync(@event, cancellationToken).ConfigureAwait(false);
+            await route.DispatchAsync(@event, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await route.DispatchAsync(@event, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The handlers ran (some may have failed, which the caller learns from the exception): the store records the event.
+            await _inlineStore!.StoreOneAsync(@event, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The ring-buffer half of <see cref="PublishAsync{TEvent}"/>, kept apart so the inline half stays small.</summary>
@@ -350,6 +394,12 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     private ValueTask NoHandler<TEvent>(TEvent @event)
         where TEvent : IEvent
     {
+        if (_storeWriter is not null && _options.NoHandlerBehavior != NoHandlerBehavior.Throw)
+        {
+            // Store-and-publish records every published event, also one nobody handles (yet): the store is the history.
+            return new ValueTask(_storeWriter.StoreOneAsync(@event, CancellationToken.None));
+        }
+
         if (_options.NoHandlerBehavior == NoHandlerBehavior.Throw)
         {
             return ValueTask.FromException(new InvalidOperationException(
@@ -389,7 +439,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                 for (int i = 0; i < rings.Length; i++)
                 {
                     rings[i] = new EventRing(_options.RingBufferCapacity, _options.ProducerType, i);
-                    processors[i] = new EventProcessor(rings[i], _options.WaitStrategy, _metrics);
+                    processors[i] = new EventProcessor(rings[i], _options.WaitStrategy, _metrics, _storeWriter?.ForConsumer(), _options.EventStorage);
                 }
 
                 _processors = processors;

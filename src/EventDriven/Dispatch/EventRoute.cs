@@ -112,6 +112,11 @@ internal sealed class EventRoute<TEvent> : RouteBase
             ? ring.ColumnSlot<TEvent>(sequence).Id
             : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!).Id;
 
+    public override IEvent ReadEvent(EventRing ring, long sequence)
+        => typeof(TEvent).IsValueType
+            ? ring.ColumnSlot<TEvent>(sequence)
+            : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!);
+
     /// <summary>
     /// The dispatch used while a tracer listens: each handler runs alone inside its own consumer span, linked to the publisher's
     /// span. Slower than the generated fused path, which is why it is only taken when someone listens.

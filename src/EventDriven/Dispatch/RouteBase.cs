@@ -27,6 +27,9 @@ internal abstract class RouteBase
     /// <summary>The <see cref="IEvent.Id"/> of the event in slot <paramref name="sequence"/> (still there while it is being dispatched).</summary>
     public abstract Guid ReadEventId(EventRing ring, long sequence);
 
+    /// <summary>The event in slot <paramref name="sequence"/>, as <see cref="IEvent"/> (a struct event is boxed: only the store path asks).</summary>
+    public abstract IEvent ReadEvent(EventRing ring, long sequence);
+
     /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>
     public abstract void UseFailurePolicy(HandlerFailurePolicy policy);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using EventDriven.Store;
 
 namespace EventDriven;
 
@@ -38,6 +39,16 @@ public sealed class EventDrivenOptions
 
     /// <summary>How long stopping waits for the consumers to finish the events published before the stop; then the handlers are cancelled. Default 10 s, below the generic host's 30 s shutdown timeout.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether the bus appends every published event to the registered <see cref="IEventStore"/> (an audit trail, replayable), before
+    /// or after dispatching it. Default <see cref="Store.EventStorage.None"/>. Requires an <see cref="IEventStore"/> in the container
+    /// (e.g. <c>AddEventDrivenSqlite</c>).
+    /// </summary>
+    public EventStorage EventStorage { get; set; } = EventStorage.None;
+
+    /// <summary>The stream each stored event goes to. Default <see cref="EventStoreExtensions.DefaultStreamId"/>: <see cref="IStreamEvent.StreamId"/>, else <c>"$type-" + EventType</c>.</summary>
+    public Func<IEvent, string>? StreamSelector { get; set; }
 
     /// <summary>Overrides <see cref="Backpressure"/> for one event type.</summary>
     public EventDrivenOptions SetBackpressure<TEvent>(BackpressureMode mode)
@@ -88,6 +99,7 @@ public sealed class EventDrivenOptions
         RequireDefined(ProducerType, nameof(ProducerType));
         RequireDefined(WaitStrategy, nameof(WaitStrategy));
         RequireDefined(Backpressure, nameof(Backpressure));
+        RequireDefined(EventStorage, nameof(EventStorage));
         foreach (BackpressureMode mode in _backpressureByEvent.Values)
         {
             RequireDefined(mode, nameof(SetBackpressure));

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using EventDriven;
 using EventDriven.Dispatch;
 using EventDriven.Hosting;
+using EventDriven.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
@@ -56,7 +57,9 @@ public static class EventDrivenServiceCollectionExtensions
             EventDispatchTables.All,
             sp,
             sp.GetRequiredService<IDeadLetterSink>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            // Resolved only when the bus stores events: resolving a durable store opens its database.
+            sp.GetRequiredService<EventDrivenOptions>().EventStorage == EventStorage.None ? null : sp.GetService<IEventStore>()));
         services.TryAddSingleton<IEventBus>(static sp => sp.GetRequiredService<EventBus>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventBusHostedService>(static sp => new EventBusHostedService(sp.GetRequiredService<EventBus>())));
         return services;

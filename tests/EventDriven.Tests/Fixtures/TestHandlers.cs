@@ -120,7 +120,7 @@ public sealed class AfterShipmentHandler(Recorder recorder) : IEventHandler<Ship
 public sealed class RepriceOnOrderHandler(IEventBus bus) : IEventHandler<OrderPlaced>
 {
     public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
-        => bus.PublishAsync(new PriceChanged(@event.Id, 9.99m), cancellationToken);
+        => bus.PublishAsync(new PriceChanged(DeterministicId.From(@event.Id, "reprice"), 9.99m), cancellationToken);
 }
 
 [EventHandler]

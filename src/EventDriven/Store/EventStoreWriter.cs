@@ -1,0 +1,161 @@
+using EventDriven.Dispatch;
+using EventDriven.Reliability;
+using EventDriven.Ring;
+using EventDriven.Serialization;
+
+namespace EventDriven.Store;
+
+/// <summary>
+/// Store-and-publish: appends what the bus publishes to the <see cref="IEventStore"/>. A ring consumer hands it each batch it
+/// takes (one append per stream, all in flight together, so a group-committing store writes the batch in one transaction); the
+/// inline bus hands it single events.
+/// </summary>
+/// <remarks>
+/// Nothing is dropped: an event the store rejects for itself (too large, not serializable) is dead-lettered under
+/// <see cref="HandlerName"/> and the rest of its batch is stored; any other failure (disk full, database locked) is retried with
+/// back-off, and dead-lettered only after <see cref="MaxAttempts"/> attempts.
+/// </remarks>
+internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? streamSelector, IDeadLetterSink deadLetters, InMemoryDeadLetterSink fallback, TimeProvider? time = null)
+{
+    /// <summary>The handler name under which events the store could not take are dead-lettered.</summary>
+    public const string HandlerName = "EventDriven.EventStore";
+
+    /// <summary>Attempts of an append that fails for a reason other than the event itself, before its events are dead-lettered.</summary>
+    public const int MaxAttempts = 8;
+
+    private readonly Func<IEvent, string> _streamOf = streamSelector ?? EventStoreExtensions.DefaultStreamId;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Dictionary<string, List<EventToAppend>> _byStream = new(StringComparer.Ordinal);
+    private readonly Stack<List<EventToAppend>> _spareLists = new();
+    private readonly List<Task> _appends = [];
+    private long _stored;
+    private long _rejected;
+    private long _retries;
+
+    /// <summary>Events appended (duplicates included: they are in the store).</summary>
+    public long Stored => Interlocked.Read(ref _stored);
+
+    /// <summary>Events the store did not take, dead-lettered instead.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Appends that failed and were tried again.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>A writer for another consumer, over the same store (each consumer owns its batch buffers).</summary>
+    public EventStoreWriter ForConsumer() => new(store, streamSelector, deadLetters, fallback, _time);
+
+    /// <summary>Appends ring slots <paramref name="from"/>..<paramref name="to"/> and waits for the store. Runs on the consumer thread.</summary>
+    public void StoreRange(EventRing ring, long from, long to, CancellationToken abort)
+    {
+        for (long sequence = from; sequence <= to; sequence++)
+        {
+            RouteBase route = ring.SlotAt(sequence).Route!;
+            IEvent @event = route.ReadEvent(ring, sequence);
+            EventToAppend item = ring.TryGetContext(sequence, out EventRing.SlotContext context) && context.CausationId != Guid.Empty
+                ? new EventToAppend(@event, context.CausationId, context.CorrelationId == Guid.Empty ? context.CausationId : context.CorrelationId)
+                : new EventToAppend(@event, null, @event.Id);
+            string stream = _streamOf(@event);
+            if (!_byStream.TryGetValue(stream, out List<EventToAppend>? list))
+            {
+                list = _spareLists.Count > 0 ? _spareLists.Pop() : [];
+                _byStream.Add(stream, list);
+            }
+
+            list.Add(item);
+        }
+
+        try
+        {
+            foreach (KeyValuePair<string, List<EventToAppend>> group in _byStream)
+            {
+                _appends.Add(AppendAsync(group.Key, group.Value, abort));
+            }
+
+            // The consumer is a dedicated thread: blocking it is the back-pressure a durable store needs.
+            Task.WhenAll(_appends).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _appends.Clear();
+            foreach (List<EventToAppend> list in _byStream.Values)
+            {
+                list.Clear();
+                _spareLists.Push(list);
+            }
+
+            _byStream.Clear();
+        }
+    }
+
+    /// <summary>Appends one event published inline, linked to the handler that published it (if any).</summary>
+    public Task StoreOneAsync(IEvent @event, CancellationToken cancellationToken)
+    {
+        EventContext cause = EventContext.Current;
+        EventToAppend item = cause.IsActive
+            ? new EventToAppend(@event, cause.EventId, cause.CorrelationId)
+            : new EventToAppend(@event, null, @event.Id);
+        return AppendAsync(_streamOf(@event), [item], cancellationToken);
+    }
+
+    private async Task AppendAsync(string stream, IReadOnlyList<EventToAppend> items, CancellationToken abort)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.AppendAsync(stream, items, ExpectedVersion.Any, abort).ConfigureAwait(false);
+                Interlocked.Add(ref _stored, items.Count);
+                return;
+            }
+            catch (Exception exception) when (exception is EventTooLargeException or EventSerializationException)
+            {
+                // One event is at fault: store the others one by one, so only the bad one is set aside.
+                if (items.Count == 1)
+                {
+                    await RejectAsync(items[0].Event, exception, attempt, abort).ConfigureAwait(false);
+                    return;
+                }
+
+                foreach (EventToAppend item in items)
+                {
+                    await AppendAsync(stream, [item], abort).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception exception) when (attempt < MaxAttempts)
+            {
+                _ = exception;
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << attempt)), _time, abort).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                foreach (EventToAppend item in items)
+                {
+                    await RejectAsync(item.Event, exception, attempt, abort).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task RejectAsync(IEvent @event, Exception exception, int attempts, CancellationToken abort)
+    {
+        Interlocked.Increment(ref _rejected);
+        var letter = new DeadLetter(@event, HandlerName, exception, attempts, _time.GetUtcNow());
+        try
+        {
+            await deadLetters.WriteAsync(letter, abort).ConfigureAwait(false);
+        }
+        catch (Exception) when (!abort.IsCancellationRequested)
+        {
+            await fallback.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using EventDriven.Serialization;
+using EventDriven.Store;
+using EventDriven.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventDriven.Tests.Store;
+
+public sealed class StoreAndPublishTests
+{
+    [Theory]
+    [InlineData(DispatchMode.RingBuffer, EventStorage.BeforeDispatch)]
+    [InlineData(DispatchMode.RingBuffer, EventStorage.AfterDispatch)]
+    [InlineData(DispatchMode.Inline, EventStorage.BeforeDispatch)]
+    [InlineData(DispatchMode.Inline, EventStorage.AfterDispatch)]
+    public async Task Every_published_event_and_its_follow_ups_are_stored_once_with_causation(DispatchMode mode, EventStorage storage)
+    {
+        InMemoryEventStore store = StoreTestJson.CreateStore();
+        await using ServiceProvider provider = Create(store, mode, storage);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+
+        var orders = Enumerable.Range(0, 500).Select(_ => new OrderPlaced(Guid.NewGuid())).ToList();
+        foreach (OrderPlaced order in orders)
+        {
+            await bus.PublishAsync(order);
+        }
+
+        await bus.StopAsync();
+
+        List<StoredEvent> all = await ReadAllAsync(store);
+        Assert.Equal(orders.Count * 2, all.Count); // each OrderPlaced, and the PriceChanged its handler publishes
+        Assert.Equal(all.Count, all.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Position));
+        Assert.Equal(all.Count, bus.StoredCount);
+
+        Dictionary<Guid, StoredEvent> byId = all.ToDictionary(e => e.EventId);
+        foreach (OrderPlaced order in orders)
+        {
+            StoredEvent stored = byId[order.Id];
+            Assert.Equal("OrderPlaced", stored.EventType);
+            Assert.Null(stored.CausationId);
+            Assert.Equal(order.Id, stored.CorrelationId);
+            Assert.Equal(order, store.Serializer.Deserialize(stored));
+        }
+
+        List<StoredEvent> prices = all.Where(e => e.EventType == "PriceChanged").ToList();
+        Assert.Equal(orders.Count, prices.Count);
+        if (mode == DispatchMode.RingBuffer)
+        {
+            // Causation is recorded for publishes made synchronously by a handler on the consumer thread (EventContext).
+            Assert.All(prices, p => Assert.Contains(p.CausationId!.Value, byId.Keys));
+            Assert.All(prices, p => Assert.Equal(p.CausationId, p.CorrelationId));
+        }
+    }
+
+    [Theory]
+    [InlineData(DispatchMode.RingBuffer, EventStorage.BeforeDispatch, true)]
+    [InlineData(DispatchMode.RingBuffer, EventStorage.AfterDispatch, false)]
+    [InlineData(DispatchMode.Inline, EventStorage.BeforeDispatch, true)]
+    [InlineData(DispatchMode.Inline, EventStorage.AfterDispatch, false)]
+    public async Task Before_dispatch_handlers_see_their_event_stored_and_after_dispatch_they_do_not(DispatchMode mode, EventStorage storage, bool expectStored)
+    {
+        InMemoryEventStore store = StoreTestJson.CreateStore();
+        await using ServiceProvider provider = Create(store, mode, storage);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        var observer = new StoreObserver(store);
+        using IDisposable subscription = bus.Subscribe(observer);
+
+        var coupon = new CouponApplied("SPRING");
+        await bus.PublishAsync(coupon);
+        await bus.StopAsync();
+
+        Assert.Equal([expectStored], observer.SawStored);
+        Assert.Equal(1, await store.GetLastPositionAsync());
+    }
+
+    [Fact]
+    public async Task Storage_without_a_registered_store_fails_when_the_bus_is_built_and_names_the_fix()
+    {
+        var services = new ServiceCollection().AddTestState();
+        services.AddEventDriven(o => o.EventStorage = EventStorage.BeforeDispatch);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IEventBus>());
+        Assert.Contains("no IEventStore is registered", error.Message);
+        Assert.Contains("AddEventDrivenSqlite", error.Message);
+    }
+
+    [Theory]
+    [InlineData(DispatchMode.RingBuffer)]
+    [InlineData(DispatchMode.Inline)]
+    public async Task An_event_the_store_refuses_is_dead_lettered_and_the_rest_of_its_batch_is_stored_and_handled(DispatchMode mode)
+    {
+        // CouponApplied("x…") serializes over the limit; OrderPlaced and PriceChanged fit.
+        InMemoryEventStore store = StoreTestJson.CreateStore(maxEventSize: 250);
+        var letters = new InMemoryDeadLetterSink();
+        await using ServiceProvider provider = Create(store, mode, EventStorage.BeforeDispatch, letters);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        var handled = new List<string>();
+        using IDisposable subscription = bus.Subscribe(new CouponRecorder(handled));
+
+        var big = new CouponApplied(new string('x', 400));
+        var order = new OrderPlaced(Guid.NewGuid());
+        await bus.PublishAsync(big);
+        await bus.PublishAsync(order);
+        await bus.StopAsync();
+
+        DeadLetter letter = Assert.Single(letters.Letters);
+        Assert.Equal(big.Id, letter.Event.Id);
+        Assert.Equal("EventDriven.EventStore", letter.HandlerName);
+        Assert.IsType<EventTooLargeException>(letter.Exception);
+        Assert.Equal(1, bus.StoreRejectedCount);
+        Assert.Equal([big.Code], handled); // still dispatched: storage failures never drop an event
+        List<StoredEvent> all = await ReadAllAsync(store);
+        Assert.Contains(all, e => e.EventId == order.Id);
+        Assert.DoesNotContain(all, e => e.EventId == big.Id);
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_for_a_while_is_retried_and_every_event_ends_up_stored_once()
+    {
+        var store = new FlakyStore(StoreTestJson.CreateStore(), failures: 2);
+        await using ServiceProvider provider = Create(store, DispatchMode.RingBuffer, EventStorage.BeforeDispatch);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+
+        var coupons = Enumerable.Range(0, 20).Select(i => new CouponApplied("C" + i)).ToList();
+        foreach (CouponApplied coupon in coupons)
+        {
+            await bus.PublishAsync(coupon);
+        }
+
+        await bus.StopAsync();
+
+        Assert.Equal((0L, 0L, 0L, 20L), (bus.ConsumerFaultCount, bus.StoreRejectedCount, bus.DroppedCount, bus.StoredCount));
+        List<StoredEvent> all = await ReadAllAsync(store.Inner);
+        Assert.Equal(coupons.Select(c => c.Id).Order(), all.Select(e => e.EventId).Order());
+        Assert.Equal(2, store.Failed);
+        Assert.Equal(0, bus.StoreRejectedCount);
+    }
+
+    private static ServiceProvider Create(IEventStore store, DispatchMode mode, EventStorage storage, IDeadLetterSink? letters = null)
+    {
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton(store);
+        if (letters is not null)
+        {
+            services.AddSingleton<IDeadLetterSink>(letters);
+        }
+
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = mode;
+            o.RingBufferCapacity = 1024;
+            o.EventStorage = storage;
+        });
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<List<StoredEvent>> ReadAllAsync(IEventStore store)
+    {
+        List<StoredEvent> all = [];
+        await foreach (StoredEvent stored in store.ReadAllAsync())
+        {
+            all.Add(stored);
+        }
+
+        return all;
+    }
+
+    private sealed class StoreObserver(InMemoryEventStore store) : IEventHandler<CouponApplied>
+    {
+        public List<bool> SawStored { get; } = [];
+
+        public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken = default)
+        {
+            SawStored.Add(store.Count == 1);
+            return default;
+        }
+    }
+
+    private sealed class CouponRecorder(List<string> handled) : IEventHandler<CouponApplied>
+    {
+        public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken = default)
+        {
+            lock (handled)
+            {
+                handled.Add(@event.Code);
+            }
+
+            return default;
+        }
+    }
+
+    /// <summary>Throws on its first appends, like a database that is locked or out of disk for a moment.</summary>
+    private sealed class FlakyStore(InMemoryEventStore inner, int failures) : IEventStore
+    {
+        private int _calls;
+        private int _failed;
+
+        public InMemoryEventStore Inner => inner;
+
+        public int Failed => Volatile.Read(ref _failed);
+
+        public IEventSerializer Serializer => inner.Serializer;
+
+        public ValueTask<AppendResult> AppendAsync(string streamId, IReadOnlyList<EventToAppend> events, ExpectedVersion expectedVersion, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) <= failures)
+            {
+                Interlocked.Increment(ref _failed);
+                return ValueTask.FromException<AppendResult>(new IOException("disk is full (simulated)"));
+            }
+
+            return inner.AppendAsync(streamId, events, expectedVersion, cancellationToken);
+        }
+
+        public IAsyncEnumerable<StoredEvent> ReadStreamAsync(string streamId, long fromVersion = 0, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(streamId, fromVersion, cancellationToken);
+
+        public IAsyncEnumerable<StoredEvent> ReadByTypeAsync(string eventType, long afterPosition = 0, CancellationToken cancellationToken = default) => inner.ReadByTypeAsync(eventType, afterPosition, cancellationToken);
+
+        public IAsyncEnumerable<StoredEvent> ReadAllAsync(long afterPosition = 0, CancellationToken cancellationToken = default) => inner.ReadAllAsync(afterPosition, cancellationToken);
+
+        public ValueTask<long> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default) => inner.GetStreamVersionAsync(streamId, cancellationToken);
+
+        public ValueTask<long> GetLastPositionAsync(CancellationToken cancellationToken = default) => inner.GetLastPositionAsync(cancellationToken);
+    }
+}
