@@ -9,7 +9,9 @@ public static class SqliteServiceCollectionExtensions
     /// <summary>
     /// Stores events in the SQLite file <paramref name="databasePath"/> (created with its schema when missing): registers
     /// <see cref="SqliteEventStore"/> as the <see cref="IEventStore"/>, one for the container, disposed with it (which commits what is
-    /// still queued).
+    /// still queued). In the same file: <see cref="SqliteInbox"/> as the <see cref="EventDriven.Reliability.IInbox"/> (for
+    /// <c>[EventHandler(Inbox = true)]</c>) and <see cref="SqliteDeadLetterStore"/> as the <see cref="EventDriven.IDeadLetterSink"/>,
+    /// replacing the in-memory sink whether <c>AddEventDriven</c> is called before or after this.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="databasePath">The database file; by default <c>eventdriven.db</c> in the working directory.</param>
@@ -25,6 +27,9 @@ public static class SqliteServiceCollectionExtensions
         // The event store.
         services.AddSingleton(static sp => new SqliteEventStore(sp.GetRequiredService<SqliteStoreOptions>()));
         services.AddSingleton<IEventStore>(static sp => sp.GetRequiredService<SqliteEventStore>());
+
+        // The inbox (IInbox) and the dead-letter store (IDeadLetterSink), in the same file; they replace the in-memory defaults.
+        SqliteReliabilityRegistration.Add(services);
 
         return services;
     }

@@ -43,6 +43,9 @@ public sealed class SqliteStoreOptions
     /// <summary>The serializer; default a <see cref="JsonEventSerializer"/> over <see cref="EventTypes"/>.</summary>
     public IEventSerializer? Serializer { get; set; }
 
+    /// <summary>Settings of the <see cref="SqliteInbox"/> in the same file: how long processed event ids are remembered.</summary>
+    public SqliteInboxOptions Inbox { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
@@ -56,6 +59,7 @@ public sealed class SqliteStoreOptions
             throw new ArgumentException($"SqliteStoreOptions.Synchronous is {(int)Synchronous}, which is neither Full nor Normal.", nameof(Synchronous));
         }
 
+        Inbox.Validate();
         ThrowIfBelowOne(MaxEventSize, nameof(MaxEventSize));
         ThrowIfBelowOne(MaxBatchSize, nameof(MaxBatchSize));
         ThrowIfBelowOne(ReadPageSize, nameof(ReadPageSize));

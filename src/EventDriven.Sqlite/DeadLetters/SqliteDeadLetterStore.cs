@@ -1,0 +1,288 @@
+using EventDriven.Serialization;
+using EventDriven.Sqlite.DeadLetters;
+using EventDriven.Store;
+using Microsoft.Data.Sqlite;
+
+namespace EventDriven.Sqlite;
+
+/// <summary>
+/// The durable <see cref="IDeadLetterSink"/>: every event a handler failed on for good is kept in the table <c>dead_letters</c> of
+/// the same SQLite file as the event store, with the handler, the exception and the attempts, until an operator lists it,
+/// inspects it, re-drives it once the cause is fixed, or deletes it. <c>AddEventDrivenSqlite</c> registers it.
+/// </summary>
+/// <remarks>
+/// The event is stored serialized under its stable type name (the store's <see cref="IEventSerializer"/>). An event that cannot
+/// be serialized (its type has no JSON metadata) is still kept, without payload and with the reason, and a stored payload that
+/// cannot be read back later (corrupt, type renamed or removed, newer schema) never stops the listing: only that letter's
+/// <see cref="ReadEvent"/> and re-drive fail, with <see cref="UnreadableDeadLetterException"/>.
+/// </remarks>
+public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
+{
+    /// <summary>The most letters one <see cref="ListAsync"/> call returns.</summary>
+    public const int MaxPageSize = 10_000;
+
+    private readonly SqliteConnections _connections;
+    private readonly TimeProvider _time;
+    private int _disposed;
+
+    /// <summary>Opens the dead-letter store in the database at <paramref name="databasePath"/>, creating the file and its table when missing.</summary>
+    public SqliteDeadLetterStore(string databasePath)
+        : this(new SqliteStoreOptions { DatabasePath = databasePath })
+    {
+    }
+
+    /// <summary>Opens the dead-letter store in <see cref="SqliteStoreOptions.DatabasePath"/>, creating the file and its table when missing.</summary>
+    /// <param name="options">The database, its durability and busy timeout, and the serializer (or event types) of the events.</param>
+    /// <param name="timeProvider">The clock of re-drive times; the system clock by default.</param>
+    /// <exception cref="IncompatibleDatabaseException">The file is not an EventDriven database, or its dead-letter table is newer than this library.</exception>
+    public SqliteDeadLetterStore(SqliteStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connections = new SqliteConnections(options);
+        _time = timeProvider ?? TimeProvider.System;
+        Serializer = options.Serializer ?? new JsonEventSerializer(options.EventTypes ?? new EventTypeRegistry());
+        using SqliteConnection schema = _connections.OpenDedicated(DeadLetterSchema.Component, DeadLetterSchema.Version, DeadLetterSchema.CreateSql);
+    }
+
+    /// <summary>The serializer the events are stored and read back with.</summary>
+    public IEventSerializer Serializer { get; }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath => _connections.DatabasePath;
+
+    /// <summary>Stores <paramref name="letter"/> durably (to the configured <see cref="SqliteStoreOptions.Synchronous"/>).</summary>
+    /// <remarks>An event that cannot be serialized is stored without payload, with the reason in <see cref="DeadLetterRecord.PayloadError"/>.</remarks>
+    public async ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        IEvent @event = letter.Event;
+        string eventType = @event.EventType ?? string.Empty;
+        int schemaVersion = 0;
+        byte[]? payload = null;
+        string? payloadError = null;
+        try
+        {
+            SerializedEvent serialized = Serializer.Serialize(@event);
+            (eventType, schemaVersion, payload) = (serialized.EventType, serialized.SchemaVersion, serialized.Payload);
+        }
+        catch (Exception exception) when (exception is EventSerializationException or NotSupportedException or InvalidOperationException)
+        {
+            // The failure path must not lose the letter because the event is not serializable: keep everything else.
+            payloadError = $"{exception.GetType().Name}: {exception.Message}";
+        }
+
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = DeadLetterSchema.InsertSql;
+        insert.Parameters.Add("$event_id", SqliteType.Blob).Value = @event.Id;
+        insert.Parameters.Add("$event_type", SqliteType.Text).Value = eventType;
+        insert.Parameters.Add("$schema_version", SqliteType.Integer).Value = schemaVersion;
+        insert.Parameters.Add("$occurred_at", SqliteType.Integer).Value = @event.OccurredAt.UtcTicks;
+        insert.Parameters.Add("$payload", SqliteType.Blob).Value = (object?)payload ?? DBNull.Value;
+        insert.Parameters.Add("$payload_error", SqliteType.Text).Value = (object?)payloadError ?? DBNull.Value;
+        insert.Parameters.Add("$handler", SqliteType.Text).Value = letter.HandlerName;
+        insert.Parameters.Add("$exception_type", SqliteType.Text).Value = letter.Exception.GetType().FullName ?? letter.Exception.GetType().Name;
+        insert.Parameters.Add("$exception_message", SqliteType.Text).Value = letter.Exception.Message;
+        insert.Parameters.Add("$exception_detail", SqliteType.Text).Value = letter.Exception.ToString();
+        insert.Parameters.Add("$attempts", SqliteType.Integer).Value = letter.Attempts;
+        insert.Parameters.Add("$failed_at", SqliteType.Integer).Value = letter.FailedAt.UtcTicks;
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One page of letters in id order, after <paramref name="afterId"/>: pass the last id of a page to get the next. Events are
+    /// not read, so unreadable letters are listed too.
+    /// </summary>
+    /// <param name="afterId">Return letters with a larger id; 0 from the start.</param>
+    /// <param name="limit">At most this many (1 to <see cref="MaxPageSize"/>).</param>
+    /// <param name="includeRedriven">Also letters already re-driven (by default only those still waiting).</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async ValueTask<IReadOnlyList<DeadLetterRecord>> ListAsync(long afterId = 0, int limit = 100, bool includeRedriven = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand list = connection.CreateCommand();
+        list.CommandText = $"SELECT {DeadLetterSchema.Columns} FROM dead_letters WHERE id > $after {(includeRedriven ? "" : "AND redriven_at IS NULL ")}ORDER BY id LIMIT $limit";
+        list.Parameters.Add("$after", SqliteType.Integer).Value = afterId;
+        list.Parameters.Add("$limit", SqliteType.Integer).Value = limit;
+        var page = new List<DeadLetterRecord>();
+        await using SqliteDataReader reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(ReadRecord(reader));
+        }
+
+        return page;
+    }
+
+    /// <summary>How many letters the store holds: those still waiting, or with <paramref name="includeRedriven"/> all of them.</summary>
+    public async ValueTask<long> CountAsync(bool includeRedriven = false, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = includeRedriven ? "SELECT count(*) FROM dead_letters" : "SELECT count(*) FROM dead_letters WHERE redriven_at IS NULL";
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The letter with id <paramref name="id"/>, re-driven or not; null when there is none.</summary>
+    public async ValueTask<DeadLetterRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand get = connection.CreateCommand();
+        get.CommandText = $"SELECT {DeadLetterSchema.Columns} FROM dead_letters WHERE id = $id";
+        get.Parameters.Add("$id", SqliteType.Integer).Value = id;
+        await using SqliteDataReader reader = await get.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
+    }
+
+    /// <summary>The letter with id <paramref name="id"/> and its event read back, or the reason it cannot be; null when there is no such letter.</summary>
+    public async ValueTask<DeadLetterInspection?> InspectAsync(long id, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } letter)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new DeadLetterInspection(letter, ReadEvent(letter), null);
+        }
+        catch (UnreadableDeadLetterException unreadable)
+        {
+            return new DeadLetterInspection(letter, null, unreadable);
+        }
+    }
+
+    /// <summary>Reads the event of <paramref name="letter"/> back with <see cref="Serializer"/>, upcasting an older schema version.</summary>
+    /// <exception cref="UnreadableDeadLetterException">It was not serializable when dead-lettered, or its payload cannot be read back now.</exception>
+    public IEvent ReadEvent(DeadLetterRecord letter)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        if (letter.PayloadError is { } payloadError)
+        {
+            throw new UnreadableDeadLetterException(letter, $"the event could not be serialized when it was dead-lettered ({payloadError}), so only its id, type and the failure were kept.");
+        }
+
+        var stored = new StoredEvent(
+            Position: 0,
+            StreamId: string.Empty,
+            StreamVersion: 0,
+            letter.EventId,
+            letter.EventType,
+            letter.SchemaVersion,
+            letter.OccurredAt,
+            CausationId: null,
+            CorrelationId: null,
+            Metadata: null,
+            letter.Payload);
+        try
+        {
+            return Serializer.Deserialize(stored);
+        }
+        catch (EventDeserializationException exception)
+        {
+            string reason = exception switch
+            {
+                UnknownEventTypeException => $"no event type named '{letter.EventType}' is registered (renamed or removed; map an old name with EventTypeRegistry.AddAlias).",
+                EventSchemaVersionException newer => $"the payload has schema version {letter.SchemaVersion}, newer than version {newer.KnownVersion} this program knows.",
+                _ => $"the stored payload is not a valid '{letter.EventType}' ({exception.InnerException?.Message ?? exception.Message}).",
+            };
+            throw new UnreadableDeadLetterException(letter, reason, exception);
+        }
+    }
+
+    /// <summary>
+    /// Reads the letter's event back, hands it to <paramref name="publish"/>, and marks the letter re-driven (it then leaves the
+    /// default listing; <see cref="DeleteAsync"/> removes it for good). When <paramref name="publish"/> throws, the letter stays as it was.
+    /// </summary>
+    /// <param name="id">The letter.</param>
+    /// <param name="publish">Where the event goes again: usually the bus, e.g. <c>(e, ct) =&gt; e switch { OrderPlaced o =&gt; bus.PublishAsync(o, ct), ... }</c>.</param>
+    /// <param name="cancellationToken">Cancels before the event is handed on.</param>
+    /// <returns>The event that was re-driven.</returns>
+    /// <exception cref="KeyNotFoundException">No letter has that id.</exception>
+    /// <exception cref="UnreadableDeadLetterException">The letter's event cannot be read back; nothing was re-driven.</exception>
+    public async ValueTask<IEvent> RedriveAsync(long id, Func<IEvent, CancellationToken, ValueTask> publish, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        DeadLetterRecord letter = await GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No dead letter with id {id} in '{DatabasePath}': it was deleted, or never existed.");
+        IEvent @event = ReadEvent(letter);
+        cancellationToken.ThrowIfCancellationRequested();
+        await publish(@event, cancellationToken).ConfigureAwait(false);
+
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, CancellationToken.None).ConfigureAwait(false);
+        await using SqliteCommand mark = connection.CreateCommand();
+        mark.CommandText = "UPDATE dead_letters SET redriven_at = $now, redrive_count = redrive_count + 1 WHERE id = $id";
+        mark.Parameters.Add("$now", SqliteType.Integer).Value = _time.GetUtcNow().UtcTicks;
+        mark.Parameters.Add("$id", SqliteType.Integer).Value = id;
+        await mark.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return @event;
+    }
+
+    /// <summary>
+    /// Re-drives the letter through <paramref name="bus"/> as a <typeparamref name="TEvent"/>: every handler of
+    /// <typeparamref name="TEvent"/> runs again, not only the one that failed. Handlers with <c>[EventHandler(Inbox = true)]</c> that
+    /// already handled the event skip it; others should be idempotent. See <see cref="RedriveAsync(long, Func{IEvent, CancellationToken, ValueTask}, CancellationToken)"/>.
+    /// </summary>
+    /// <remarks>
+    /// In inline mode a handler that fails again throws here and the letter stays waiting. In ring-buffer mode the publish only
+    /// queues the event: a handler that fails again dead-letters it anew, as a new letter.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The letter's event is not a <typeparamref name="TEvent"/>; nothing was re-driven.</exception>
+    public ValueTask<IEvent> RedriveAsync<TEvent>(long id, IEventBus bus, CancellationToken cancellationToken = default)
+        where TEvent : IEvent
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        return RedriveAsync(
+            id,
+            (@event, token) => @event is TEvent typed
+                ? bus.PublishAsync(typed, token)
+                : throw new InvalidOperationException($"Dead letter {id} holds a '{@event.EventType}' ({@event.GetType().FullName}), not a {typeof(TEvent).FullName}; nothing was re-driven."),
+            cancellationToken);
+    }
+
+    /// <summary>Removes the letter for good. Returns false when there was none with that id.</summary>
+    public async ValueTask<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM dead_letters WHERE id = $id";
+        delete.Parameters.Add("$id", SqliteType.Integer).Value = id;
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Closes the store's idle connections to the file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _connections.ReleasePool();
+        }
+    }
+
+    private static DeadLetterRecord ReadRecord(SqliteDataReader reader)
+        => new(
+            Id: reader.GetInt64(0),
+            EventId: reader.GetGuid(1),
+            EventType: reader.GetString(2),
+            SchemaVersion: reader.GetInt32(3),
+            OccurredAt: new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
+            // GetFieldValue<byte[]> reads the bytes whatever the column's storage class: a damaged row still lists.
+            Payload: reader.IsDBNull(5) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(5),
+            PayloadError: reader.IsDBNull(6) ? null : reader.GetString(6),
+            HandlerName: reader.GetString(7),
+            ExceptionType: reader.GetString(8),
+            ExceptionMessage: reader.GetString(9),
+            ExceptionDetail: reader.GetString(10),
+            Attempts: reader.GetInt32(11),
+            FailedAt: new DateTimeOffset(reader.GetInt64(12), TimeSpan.Zero),
+            RedrivenAt: reader.IsDBNull(13) ? null : new DateTimeOffset(reader.GetInt64(13), TimeSpan.Zero),
+            RedriveCount: reader.GetInt32(14));
+}
