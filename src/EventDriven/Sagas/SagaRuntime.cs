@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EventDriven.Sagas;
 
@@ -9,10 +11,28 @@ namespace EventDriven.Sagas;
 /// the step in the instance's journal, saves the instance, then publishes the step's events. Compensates in reverse order, fires
 /// timeouts, and resumes open instances after a restart (<see cref="StartAsync"/>). A singleton; the user's saga class delegates to it.
 /// </summary>
+/// <remarks>
+/// Running instances stay in memory (the store is the durable copy, read when an instance is first seen by this process); finished
+/// ones leave memory, and the ids of the most recent ones are remembered so late events need no store read.
+/// </remarks>
 /// <typeparam name="TState">The saga's state class.</typeparam>
 public sealed partial class SagaRuntime<TState> : IAsyncDisposable
     where TState : class, new()
 {
+    private static readonly Func<string, SagaInstance<TState>> s_newInstance = static _ => new SagaInstance<TState>();
+
+    private readonly SagaDefinition<TState> _definition;
+    private readonly JsonTypeInfo<TState> _stateTypeInfo;
+    private readonly ISagaStore _store;
+    private readonly IEventBus _bus;
+    private readonly SagaOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SagaMetrics _metrics;
+    private readonly ConcurrentDictionary<string, SagaInstance<TState>> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SagaStatus> _finished = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _finishedOrder = new();
+
     /// <summary>Creates the runtime. <c>services.AddSaga&lt;TSaga, TState&gt;(...)</c> does this for you.</summary>
     /// <param name="definition">The saga's declaration; it must have a <c>StartsWith</c>. Do not change it afterwards.</param>
     /// <param name="stateTypeInfo">Serializes the state, e.g. <c>ShopJsonContext.Default.OrderSagaState</c> (source-generated, AOT-safe).</param>
@@ -39,51 +59,348 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         definition.Validate();
         options ??= new SagaOptions();
         options.Validate();
-        throw new NotImplementedException("The runtime lands in the next commit.");
+        _definition = definition;
+        _stateTypeInfo = stateTypeInfo;
+        _store = store;
+        _bus = bus;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _metrics = new SagaMetrics(definition.Name, meterFactory);
+        _timeouts = new PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset>();
     }
 
     /// <summary>The saga's name (<see cref="SagaDefinition{TState}.Name"/>).</summary>
-    public string Name => throw new NotImplementedException();
+    public string Name => _definition.Name;
 
     /// <summary>What the runtime has counted so far.</summary>
-    public SagaCounts Counts => throw new NotImplementedException();
+    public SagaCounts Counts => _metrics.Snapshot();
 
     /// <summary>
     /// Handles one event: call it from the saga class's <c>IEventHandler&lt;TEvent&gt;.HandleAsync</c>. Finds the instance by the
     /// declared correlation id, ignores (and counts) redelivered event ids, late events of finished instances and orphans (see
     /// <see cref="SagaOptions.OrphanEvents"/>), runs the step, saves, then publishes the step's events.
     /// </summary>
-    /// <exception cref="InvalidOperationException"><typeparamref name="TEvent"/> is not declared in the saga's definition.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TEvent"/> is not declared in the saga's definition, or the event has no correlation id.</exception>
     /// <exception cref="SagaStateException">The instance's stored state cannot be read; only this instance is affected.</exception>
     /// <exception cref="SagaNotStartedException">An orphan event, with <see cref="SagaOrphanEventBehavior.Throw"/>.</exception>
-    public ValueTask HandleAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
+    public async ValueTask HandleAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
         where TEvent : IEvent
-        => throw new NotImplementedException();
+    {
+        if (!typeof(TEvent).IsValueType && @event is null)
+        {
+            throw new ArgumentNullException(nameof(@event));
+        }
+
+        if (!_definition.StepsByEventType.TryGetValue(typeof(TEvent), out SagaStep<TState>? declared) || declared is not SagaStep<TState, TEvent> step)
+        {
+            throw new InvalidOperationException($"Saga '{Name}' does not declare event '{typeof(TEvent).Name}'. Declare it (StartsWith, Step, CompensateOn or CompleteOn) or stop routing it to the saga.");
+        }
+
+        string correlationId = step.Correlate(@event);
+        if (string.IsNullOrEmpty(correlationId))
+        {
+            throw new InvalidOperationException($"Saga '{Name}': event '{@event.EventType}' ({@event.Id}) has an empty correlation id.");
+        }
+
+        if (_finished.TryGetValue(correlationId, out SagaStatus finishedAs))
+        {
+            IgnoreLate(correlationId, @event.EventType, finishedAs);
+            return;
+        }
+
+        while (true)
+        {
+            SagaInstance<TState> instance = _instances.GetOrAdd(correlationId, s_newInstance);
+            await instance.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            List<Func<IEventBus, CancellationToken, ValueTask>>? outbox;
+            try
+            {
+                if (instance.Evicted)
+                {
+                    continue;
+                }
+
+                if (!await EnsureLoadedAsync(instance, correlationId, cancellationToken).ConfigureAwait(false))
+                {
+                    IgnoreLate(correlationId, @event.EventType, instance.Status);
+                    return;
+                }
+
+                outbox = await ApplyAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Evict(correlationId, instance);
+                throw;
+            }
+            finally
+            {
+                instance.Gate.Release();
+            }
+
+            await PublishAsync(outbox, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
 
     /// <summary>The instance <paramref name="correlationId"/> as last saved (pending write-behind saves included), or <see langword="null"/>.</summary>
     /// <exception cref="SagaStateException">The stored state cannot be read.</exception>
-    public ValueTask<SagaSnapshot<TState>?> GetAsync(string correlationId, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException();
+    public async ValueTask<SagaSnapshot<TState>?> GetAsync(string correlationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(correlationId);
+        SagaRecord? record = await _store.LoadAsync(Name, correlationId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return null;
+        }
+
+        (TState state, SagaJournal journal) = SagaDocument.Read(record, _stateTypeInfo);
+        return new SagaSnapshot<TState>(correlationId, record.Revision, record.Status, state, journal.Steps, journal.Compensated, journal.Reason, record.TimeoutAt);
+    }
 
     /// <inheritdoc cref="GetAsync(string, CancellationToken)"/>
     public ValueTask<SagaSnapshot<TState>?> GetAsync(Guid correlationId, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException();
-
-    /// <summary>
-    /// Resumes after a restart: reads the store's open instances and arms their timeouts; overdue ones fire at once. The hosted
-    /// service registered by <c>AddSaga</c> calls it when the host starts.
-    /// </summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>Stops the timeout timer and waits until every save is durable (<see cref="ISagaStore.FlushAsync"/>).</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>
-    /// Fires every armed timeout due at the <see cref="TimeProvider"/>'s current time and returns how many fired. The runtime's timer
-    /// calls it; tests with a fake clock may call it after advancing time. Firing is idempotent: a timeout fires once.
-    /// </summary>
-    public Task<int> FireDueTimeoutsAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        => GetAsync(correlationId.ToString("D", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync()
+    {
+        StopTimer();
+        await _store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    /// <summary>Reads the instance from the store the first time this process sees it. Returns false when it is finished (and forgets it).</summary>
+    private async ValueTask<bool> EnsureLoadedAsync(SagaInstance<TState> instance, string correlationId, CancellationToken cancellationToken)
+    {
+        if (!instance.Loaded)
+        {
+            SagaRecord? record = await _store.LoadAsync(Name, correlationId, cancellationToken).ConfigureAwait(false);
+            if (record is not null)
+            {
+                (TState state, SagaJournal journal) = SagaDocument.Read(record, _stateTypeInfo);
+                instance.State = state;
+                instance.Journal = journal;
+                instance.Revision = record.Revision;
+                instance.Status = record.Status;
+                instance.TimeoutAt = record.TimeoutAt;
+            }
+
+            instance.Loaded = true;
+        }
+
+        if (instance.State is not null && instance.Status != SagaStatus.Running)
+        {
+            Finish(correlationId, instance);
+            return false;
+        }
+
+        return true;
+    }
+
+    private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyAsync<TEvent>(
+        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        bool starting = instance.State is null;
+        if (starting && step.Kind != SagaStepKind.Start)
+        {
+            Evict(correlationId, instance);
+            _metrics.OrphanEvent();
+            SagaLog.OrphanEvent(_logger, Name, correlationId, @event.EventType, @event.Id, null);
+            if (_options.OrphanEvents == SagaOrphanEventBehavior.Throw)
+            {
+                throw new SagaNotStartedException(Name, correlationId, @event.EventType, @event.Id);
+            }
+
+            return null;
+        }
+
+        if (!starting && (step.Kind == SagaStepKind.Start || instance.Journal.Handled.Contains(@event.Id)))
+        {
+            _metrics.DuplicateEvent();
+            return null;
+        }
+
+        TState state = instance.State ?? new TState();
+        SagaJournal journal = instance.Journal;
+        DateTimeOffset now = _time.GetUtcNow();
+        var context = new SagaContext(Name, correlationId, @event.Id, now, cancellationToken);
+        if (step.Handle is not null)
+        {
+            await step.Handle(state, @event, context).ConfigureAwait(false);
+        }
+
+        journal.Steps.Add(step.Name);
+        journal.Handled.Add(@event.Id);
+        DateTimeOffset? timeoutAt = step.Timeout is { } stepTimeout ? now + stepTimeout : null;
+        string? compensateFor = context.CompensateRequested ?? (step.Kind == SagaStepKind.Compensate ? step.Name : null);
+        bool complete = context.CompleteRequested || step.Kind == SagaStepKind.Complete;
+        instance.State = state;
+        if (starting)
+        {
+            instance.Status = SagaStatus.Running;
+            _metrics.Started();
+        }
+
+        _metrics.StepHandled();
+        await EndTransitionAsync(instance, correlationId, state, context, timeoutAt, compensateFor, complete).ConfigureAwait(false);
+        return context.Outbox;
+    }
+
+    /// <summary>What every transition (an event or a timeout) ends with: compensate or complete if asked, re-arm the timeout, save.</summary>
+    private async ValueTask EndTransitionAsync(
+        SagaInstance<TState> instance, string correlationId, TState state, SagaContext context, DateTimeOffset? timeoutAt, string? compensateFor, bool complete)
+    {
+        if (context.TimeoutRequested is { } requested)
+        {
+            timeoutAt = context.Now + requested;
+        }
+        else if (context.TimeoutCancelled)
+        {
+            timeoutAt = null;
+        }
+
+        if (compensateFor is not null)
+        {
+            await CompensateAsync(instance, correlationId, state, context, compensateFor).ConfigureAwait(false);
+            instance.Status = SagaStatus.Compensated;
+            _metrics.Compensated();
+            timeoutAt = null;
+        }
+        else if (complete)
+        {
+            instance.Status = SagaStatus.Completed;
+            _metrics.Completed();
+            timeoutAt = null;
+        }
+
+        instance.TimeoutAt = timeoutAt;
+        await SaveAsync(instance, correlationId, state, context.Now).ConfigureAwait(false);
+        if (instance.Status != SagaStatus.Running)
+        {
+            Finish(correlationId, instance);
+        }
+        else if (timeoutAt is { } due)
+        {
+            ScheduleTimeout(correlationId, due);
+        }
+    }
+
+    /// <summary>
+    /// Runs every recorded step's compensation, newest first. All of them run under the instance's lock and are saved together with
+    /// the status <see cref="SagaStatus.Compensated"/>, so no saved state has a half-run compensation: either all ran and none will
+    /// again, or (the handler threw, nothing saved, nothing published) the next delivery starts over from the saved state.
+    /// </summary>
+    private async ValueTask CompensateAsync(SagaInstance<TState> instance, string correlationId, TState state, SagaContext context, string reason)
+    {
+        SagaJournal journal = instance.Journal;
+        journal.Reason = reason;
+        context.CompensationReason = reason;
+        for (int i = journal.Steps.Count - 1; i >= 0; i--)
+        {
+            string name = journal.Steps[i];
+            if (!_definition.StepsByName.TryGetValue(name, out SagaStep<TState>? step))
+            {
+                SagaLog.UnknownStep(_logger, Name, correlationId, name, null);
+                continue;
+            }
+
+            if (step.Compensate is not null)
+            {
+                await step.Compensate(state, context).ConfigureAwait(false);
+                journal.Compensated.Add(name);
+                _metrics.CompensationRun();
+            }
+        }
+
+        if (_definition.CompensatedHandler is { } whenCompensated)
+        {
+            await whenCompensated(state, context).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SaveAsync(SagaInstance<TState> instance, string correlationId, TState state, DateTimeOffset now)
+    {
+        byte[] document = SagaDocument.Write(state, instance.Journal, _stateTypeInfo);
+        long expected = instance.Revision;
+        instance.Revision = expected + 1;
+        var record = new SagaRecord(Name, correlationId, instance.Revision, instance.Status, document, instance.TimeoutAt, now);
+
+        // Write-behind saves are not cancelled with the event: once the step ran, its state must reach the store.
+        ValueTask save = _store.SaveAsync(record, expected, CancellationToken.None);
+        if (_options.Durability == SagaDurability.AwaitCommit || save.IsCompleted)
+        {
+            try
+            {
+                await save.ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                _metrics.SaveFailed();
+                SagaLog.SaveFailed(_logger, Name, correlationId, exception);
+                throw;
+            }
+        }
+        else
+        {
+            _ = ObserveSaveAsync(save, correlationId, instance);
+        }
+    }
+
+    private async Task ObserveSaveAsync(ValueTask save, string correlationId, SagaInstance<TState> instance)
+    {
+        try
+        {
+            await save.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            _metrics.SaveFailed();
+            SagaLog.SaveFailed(_logger, Name, correlationId, exception);
+            Evict(correlationId, instance);
+        }
+    }
+
+    private async ValueTask PublishAsync(List<Func<IEventBus, CancellationToken, ValueTask>>? outbox, CancellationToken cancellationToken)
+    {
+        if (outbox is null)
+        {
+            return;
+        }
+
+        foreach (Func<IEventBus, CancellationToken, ValueTask> publish in outbox)
+        {
+            await publish(_bus, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void IgnoreLate(string correlationId, string eventType, SagaStatus status)
+    {
+        _metrics.LateEvent();
+        SagaLog.LateEvent(_logger, Name, correlationId, eventType, status, null);
+    }
+
+    /// <summary>Drops the in-memory copy, so the next event reads the store again.</summary>
+    private void Evict(string correlationId, SagaInstance<TState> instance)
+    {
+        instance.Evicted = true;
+        _instances.TryRemove(new KeyValuePair<string, SagaInstance<TState>>(correlationId, instance));
+    }
+
+    /// <summary>Moves a finished instance out of memory and remembers its id (bounded), so late events are ignored without a store read.</summary>
+    private void Finish(string correlationId, SagaInstance<TState> instance)
+    {
+        if (_options.FinishedSagasRemembered > 0 && _finished.TryAdd(correlationId, instance.Status))
+        {
+            _finishedOrder.Enqueue(correlationId);
+            while (_finished.Count > _options.FinishedSagasRemembered && _finishedOrder.TryDequeue(out string? oldest))
+            {
+                _finished.TryRemove(oldest, out _);
+            }
+        }
+
+        Evict(correlationId, instance);
+    }
 }
