@@ -1,12 +1,22 @@
+using EventDriven.Reliability;
+using EventDriven.Tests.Inbox;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EventDriven.Tests.Fixtures;
 
 internal static class TestBus
 {
-    /// <summary>The state objects the fixture handlers take in their constructors (every handler is resolved when the routes are built).</summary>
+    /// <summary>
+    /// The state objects the fixture handlers take in their constructors (every handler is resolved when the routes are built), and
+    /// an in-memory inbox: the table has an <c>[EventHandler(Inbox = true)]</c> handler, so building the routes needs one.
+    /// </summary>
     public static IServiceCollection AddTestState(this IServiceCollection services)
-        => services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>();
+    {
+        services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>().AddSingleton<InboxLog>();
+        services.TryAddSingleton<IInbox>(static _ => new InMemoryInbox());
+        return services;
+    }
 
     /// <summary>An inline bus unless <paramref name="configure"/> says otherwise: most behaviour tests want the publisher to see the outcome.</summary>
     public static ServiceProvider Create(Action<EventDrivenOptions>? configure = null)
