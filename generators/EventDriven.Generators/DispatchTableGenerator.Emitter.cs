@@ -44,11 +44,6 @@ namespace EventDriven.Generators
                     output.AddSource("EventDispatchTable.g.cs", SourceText.From(EmitTable(table), Encoding.UTF8));
                     output.AddSource("EventDrivenTopology.g.cs", SourceText.From(EmitTopology(table), Encoding.UTF8));
                 }
-
-                if (table.Handlers.Count > 0 || table.ReferencedTables.Count > 0)
-                {
-                    output.AddSource("EventDrivenModuleInitializer.g.cs", SourceText.From(EmitModuleInitializer(table), Encoding.UTF8));
-                }
             }
 
             internal static string EmitTable(TableSpec table)
@@ -263,36 +258,6 @@ namespace EventDriven.Generators
                     .Line("public static string Mermaid => Topology.ToMermaid();")
                     .CloseBrace()
                     .CloseBrace();
-                return w.ToString();
-            }
-
-            internal static string EmitModuleInitializer(TableSpec table)
-            {
-                var w = new SourceWriter();
-                WriteHeader(w);
-                w.Line("namespace " + GeneratedNamespace)
-                    .OpenBrace()
-                    .Line("/// <summary>")
-                    .Line("/// Registers this assembly's dispatch table and those of the referenced assemblies the generator saw, when this module loads,")
-                    .Line("/// so <c>services.AddEventDriven()</c> finds every table without scanning assemblies.")
-                    .Line("/// </summary>")
-                    .Line(s_generatedCode)
-                    .Line("internal static class EventDrivenModuleInitializer")
-                    .OpenBrace()
-                    .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")
-                    .Line("internal static void Initialize()")
-                    .OpenBrace();
-                if (table.Handlers.Count > 0)
-                {
-                    w.Line(table.TableClassName + ".Register();");
-                }
-
-                foreach (string referenced in table.ReferencedTables)
-                {
-                    w.Line(referenced + ".Register();");
-                }
-
-                w.CloseBrace().CloseBrace().CloseBrace();
                 return w.ToString();
             }
 

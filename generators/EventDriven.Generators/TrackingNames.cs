@@ -8,5 +8,10 @@ namespace EventDriven.Generators
         public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
         public const string AssemblyInfo = nameof(AssemblyInfo);
         public const string Table = nameof(Table);
+        public const string EventTypes = nameof(EventTypes);
+        public const string Catalog = nameof(Catalog);
+        public const string CatalogDiagnostics = nameof(CatalogDiagnostics);
+        public const string ReferencedCatalogs = nameof(ReferencedCatalogs);
+        public const string ModuleInitializer = nameof(ModuleInitializer);
     }
 }

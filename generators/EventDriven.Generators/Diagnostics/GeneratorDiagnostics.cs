@@ -4,8 +4,9 @@ using Microsoft.CodeAnalysis;
 namespace EventDriven.Generators.Diagnostics
 {
     /// <summary>
-    /// Why an <c>[EventHandler]</c> class could not go into the dispatch table. Each is an error: a handler the author marked but
-    /// that would never run is a bug, so it is never left out silently. IDs are stable; never renumber.
+    /// Why an <c>[EventHandler]</c> class could not go into the dispatch table (EDG001-EDG006, errors: a handler the author marked but
+    /// that would never run is a bug, so it is never left out silently), and what the event type catalog could not describe
+    /// (EDG007-EDG009). IDs are stable; never renumber.
     /// </summary>
     internal static class GeneratorDiagnostics
     {
@@ -15,6 +16,9 @@ namespace EventDriven.Generators.Diagnostics
         public const string InaccessibleTypeId = "EDG004";
         public const string NoUsableConstructorId = "EDG005";
         public const string AmbiguousConstructorId = "EDG006";
+        public const string UndescribableEventTypeId = "EDG007";
+        public const string EventTypeNameNotConstantId = "EDG008";
+        public const string DuplicateEventTypeNameId = "EDG009";
 
         private const string Category = "EventDriven.Generator";
         private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
@@ -55,6 +59,27 @@ namespace EventDriven.Generators.Diagnostics
             "'{0}' has {1} constructors with {2} parameters, so the generated factory cannot choose one; mark the one to use with [ActivatorUtilitiesConstructor]",
             "The generated factory uses the constructor marked [ActivatorUtilitiesConstructor], otherwise the one with the most parameters; several with the same largest count are ambiguous.");
 
+        public static readonly DiagnosticDescriptor UndescribableEventType = Create(
+            UndescribableEventTypeId,
+            "Event type gets no generated JSON metadata",
+            "The generator writes no JSON metadata for event type '{0}': its member '{1}' has type '{2}', which {3}; register metadata for it with EventTypeRegistry.AddResolver (e.g. a JsonSerializerContext), or change the member's type",
+            "The generated catalog describes records, classes and structs made of primitives, strings, Guid, date and time types, Uri, byte[], enums, Nullable<T>, arrays, List<T>, the common collection interfaces and string-keyed dictionaries. For anything else the event is left out of the generated metadata, and serializing it needs your own resolver.",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor EventTypeNameNotConstant = Create(
+            EventTypeNameNotConstantId,
+            "EventType is not a compile-time constant",
+            "EventType of '{0}' is not a compile-time constant; the store learns its name from the first instance it writes, so reading in a fresh process fails until then",
+            "Stored events are read back by their EventType name. Return a string literal, a const or nameof(...) from EventType (an expression body, a getter returning it, or '{ get; } = \"...\"'), or register the name with EventTypeRegistry.Add<TEvent>(name).",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor DuplicateEventTypeName = Create(
+            DuplicateEventTypeNameId,
+            "Two event types have the same EventType name",
+            "'{0}' and '{1}' both name their EventType '{2}'; stored events are read back by this name, so it must be unique",
+            "The event store keeps the EventType name instead of the CLR type name, and reads each stored event back as the one type registered under it. Give each event type its own name.",
+            DiagnosticSeverity.Error);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [AbstractHandlerId] = AbstractHandler,
@@ -63,11 +88,14 @@ namespace EventDriven.Generators.Diagnostics
             [InaccessibleTypeId] = InaccessibleType,
             [NoUsableConstructorId] = NoUsableConstructor,
             [AmbiguousConstructorId] = AmbiguousConstructor,
+            [UndescribableEventTypeId] = UndescribableEventType,
+            [EventTypeNameNotConstantId] = EventTypeNameNotConstant,
+            [DuplicateEventTypeNameId] = DuplicateEventTypeName,
         };
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
-        private static DiagnosticDescriptor Create(string id, string title, string message, string description)
-            => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+        private static DiagnosticDescriptor Create(string id, string title, string message, string description, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+            => new(id, title, message, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
     }
 }

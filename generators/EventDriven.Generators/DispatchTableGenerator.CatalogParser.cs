@@ -1,0 +1,307 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using EventDriven.Generators.Diagnostics;
+using EventDriven.Generators.Helpers;
+using EventDriven.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace EventDriven.Generators
+{
+    public sealed partial class DispatchTableGenerator
+    {
+        /// <summary>
+        /// Reads the event types an <c>[EventHandler]</c> class handles or publishes into <see cref="EventTypeSpec"/>s: the constant
+        /// <c>EventType</c> name, the schema version and JSON metadata for every type the event reaches. Nothing it returns may hold
+        /// a symbol, a syntax node or a location.
+        /// </summary>
+        internal static class CatalogParser
+        {
+            internal const string EventSchemaVersionAttributeName = "EventDriven.EventSchemaVersionAttribute";
+            internal const string CatalogAttributeName = "EventDriven.Serialization.EventTypeCatalogAttribute";
+
+            private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.FullyQualifiedFormat
+                .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+            public static EventTypesParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                var handler = (INamedTypeSymbol)context.TargetSymbol;
+                Compilation compilation = context.SemanticModel.Compilation;
+                INamedTypeSymbol? handlerInterface = compilation.GetTypeByMetadataName(EventHandlerInterfaceName);
+                INamedTypeSymbol? eventInterface = compilation.GetTypeByMetadataName(EventInterfaceName);
+                if (handlerInterface is null || eventInterface is null)
+                {
+                    return new EventTypesParseResult(EquatableArray<EventTypeSpec>.Empty, EquatableArray<EventNameSite>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+                }
+
+                var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
+                foreach (INamedTypeSymbol implemented in handler.AllInterfaces)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, handlerInterface)
+                        && implemented.TypeArguments[0] is INamedTypeSymbol handled)
+                    {
+                        AddIfUsable(handled, eventInterface, compilation, eventTypes);
+                    }
+                }
+
+                foreach (INamedTypeSymbol published in FindPublishedEventTypes(handler, context, eventInterface, cancellationToken))
+                {
+                    AddIfUsable(published, eventInterface, compilation, eventTypes);
+                }
+
+                var events = new List<EventTypeSpec>();
+                var names = new List<EventNameSite>();
+                var diagnostics = new List<DiagnosticInfo>();
+                foreach (INamedTypeSymbol eventType in eventTypes.Values)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    string display = eventType.ToDisplayString(s_displayFormat);
+                    (string? name, Location nameLocation) = ReadName(eventType, eventInterface, compilation, cancellationToken);
+                    if (name is null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.EventTypeNameNotConstant, nameLocation, display));
+                    }
+                    else
+                    {
+                        names.Add(new EventNameSite(display, name, LocationInfo.From(nameLocation)));
+                    }
+
+                    var graph = new JsonTypeGraph(compilation);
+                    EquatableArray<JsonTypeSpec> jsonTypes = EquatableArray<JsonTypeSpec>.Empty;
+                    if (graph.TryDescribe(eventType, eventType.Name))
+                    {
+                        jsonTypes = graph.Types.Values.OrderBy(static t => t.TypeName, StringComparer.Ordinal).ToEquatableArray();
+                    }
+                    else
+                    {
+                        JsonTypeGraph.Failure failure = graph.FirstFailure!;
+                        diagnostics.Add(DiagnosticInfo.Create(
+                            GeneratorDiagnostics.UndescribableEventType,
+                            failure.Location ?? FirstLocation(eventType),
+                            display,
+                            failure.MemberPath,
+                            failure.Type.ToDisplayString(s_displayFormat),
+                            failure.Reason));
+                    }
+
+                    events.Add(new EventTypeSpec(
+                        eventType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                        display,
+                        name,
+                        ReadSchemaVersion(eventType),
+                        jsonTypes));
+                }
+
+                return new EventTypesParseResult(
+                    events.OrderBy(static e => e.DisplayName, StringComparer.Ordinal).ToEquatableArray(),
+                    names.OrderBy(static n => n.DisplayName, StringComparer.Ordinal).ToEquatableArray(),
+                    diagnostics.ToEquatableArray());
+            }
+
+            /// <summary>The generated catalogs of referenced assemblies, read from their <c>[assembly: EventTypeCatalog(...)]</c>.</summary>
+            public static EquatableArray<string> ParseReferencedCatalogs(Compilation compilation, CancellationToken cancellationToken)
+            {
+                var catalogs = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (IAssemblySymbol referenced in compilation.SourceModule.ReferencedAssemblySymbols)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (AttributeData attribute in referenced.GetAttributes())
+                    {
+                        if (attribute.AttributeClass?.ToDisplayString(s_displayFormat) == CatalogAttributeName
+                            && attribute.ConstructorArguments.Length == 1
+                            && attribute.ConstructorArguments[0].Value is INamedTypeSymbol catalog)
+                        {
+                            catalogs.Add(catalog.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                        }
+                    }
+                }
+
+                return catalogs.ToEquatableArray();
+            }
+
+            /// <summary>Keeps event types the generated code can name: closed, not erroneous, accessible from the assembly's namespace level.</summary>
+            private static void AddIfUsable(INamedTypeSymbol eventType, INamedTypeSymbol eventInterface, Compilation compilation, Dictionary<string, INamedTypeSymbol> eventTypes)
+            {
+                if (eventType.TypeKind == TypeKind.Error
+                    || eventType.IsAbstract
+                    || eventType.TypeKind is not (TypeKind.Class or TypeKind.Struct)
+                    || ContainsTypeParameters(eventType)
+                    || !IsNameable(eventType, compilation)
+                    || !eventType.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default))
+                {
+                    return;
+                }
+
+                string key = eventType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                if (!eventTypes.ContainsKey(key))
+                {
+                    eventTypes.Add(key, eventType);
+                }
+            }
+
+            /// <summary>
+            /// The events the handler publishes through a generic <c>PublishAsync&lt;T&gt;</c> in its own source, the same calls the topology
+            /// manifest lists. Calls hidden behind helpers in other types are not seen.
+            /// </summary>
+            private static IEnumerable<INamedTypeSymbol> FindPublishedEventTypes(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context, INamedTypeSymbol eventInterface, CancellationToken cancellationToken)
+            {
+                foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+                {
+                    SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+                    SemanticModel? model = null;
+                    foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        string? name = invocation.Expression switch
+                        {
+                            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                            SimpleNameSyntax simple => simple.Identifier.ValueText,
+                            _ => null,
+                        };
+                        if (name != "PublishAsync")
+                        {
+                            continue;
+                        }
+
+                        model ??= declaration.SyntaxTree == context.TargetNode.SyntaxTree
+                            ? context.SemanticModel
+                            : context.SemanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
+                        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsGenericMethod: true } method
+                            && method.TypeArguments[0] is INamedTypeSymbol eventType
+                            && eventType.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default))
+                        {
+                            yield return eventType;
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The constant the event's <c>EventType</c> returns: an expression body, a getter returning a single expression, or a
+            /// get-only auto-property initializer, each a literal, a const or <c>nameof</c>. Null otherwise, with where to say so.
+            /// </summary>
+            private static (string? Name, Location Location) ReadName(INamedTypeSymbol eventType, INamedTypeSymbol eventInterface, Compilation compilation, CancellationToken cancellationToken)
+            {
+                IPropertySymbol? property = FindEventTypeProperty(eventType, eventInterface);
+                Location location = property?.Locations.FirstOrDefault(static l => l.IsInSource) ?? FirstLocation(eventType);
+                if (property is null || property.IsAbstract || property.DeclaringSyntaxReferences.Length == 0)
+                {
+                    return (null, location);
+                }
+
+                if (property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not PropertyDeclarationSyntax declaration)
+                {
+                    // A positional record parameter: the value comes from the caller.
+                    return (null, location);
+                }
+
+                ExpressionSyntax? expression = declaration.ExpressionBody?.Expression;
+                if (expression is null && declaration.AccessorList is { } accessors)
+                {
+                    if (accessors.Accessors.Any(static a => !a.IsKind(SyntaxKind.GetAccessorDeclaration)))
+                    {
+                        return (null, location);
+                    }
+
+                    AccessorDeclarationSyntax? getter = accessors.Accessors.FirstOrDefault();
+                    expression = getter switch
+                    {
+                        { ExpressionBody: { } body } => body.Expression,
+                        { Body: { Statements: { Count: 1 } statements } } when statements[0] is ReturnStatementSyntax { Expression: { } returned } => returned,
+                        { Body: null, ExpressionBody: null } => declaration.Initializer?.Value,
+                        _ => null,
+                    };
+                }
+
+                if (expression is null)
+                {
+                    return (null, location);
+                }
+
+                Optional<object?> constant = compilation.GetSemanticModel(declaration.SyntaxTree).GetConstantValue(expression, cancellationToken);
+                return constant.HasValue && constant.Value is string name && name.Trim().Length > 0 ? (name, location) : (null, location);
+            }
+
+            /// <summary>The most derived non-static <c>EventType</c> property that implements <c>IEvent.EventType</c> (overrides included).</summary>
+            private static IPropertySymbol? FindEventTypeProperty(INamedTypeSymbol eventType, INamedTypeSymbol eventInterface)
+            {
+                IPropertySymbol? interfaceProperty = eventInterface.GetMembers("EventType").OfType<IPropertySymbol>().FirstOrDefault();
+                if (interfaceProperty is null || eventType.FindImplementationForInterfaceMember(interfaceProperty) is not IPropertySymbol implementation)
+                {
+                    return null;
+                }
+
+                if (implementation.ExplicitInterfaceImplementations.Length > 0)
+                {
+                    return implementation;
+                }
+
+                for (INamedTypeSymbol? current = eventType; current is not null; current = current.BaseType)
+                {
+                    foreach (IPropertySymbol candidate in current.GetMembers("EventType").OfType<IPropertySymbol>())
+                    {
+                        if (!candidate.IsStatic && candidate.Parameters.Length == 0)
+                        {
+                            return candidate;
+                        }
+                    }
+                }
+
+                return implementation;
+            }
+
+            private static int ReadSchemaVersion(INamedTypeSymbol eventType)
+            {
+                foreach (AttributeData attribute in eventType.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString(s_displayFormat) == EventSchemaVersionAttributeName
+                        && attribute.ConstructorArguments.Length == 1
+                        && attribute.ConstructorArguments[0].Value is int version
+                        && version >= 1)
+                    {
+                        return version;
+                    }
+                }
+
+                return 1;
+            }
+
+            internal static Location FirstLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault(static l => l.IsInSource) ?? Location.None;
+
+            internal static bool ContainsTypeParameters(ITypeSymbol type) => type switch
+            {
+                ITypeParameterSymbol => true,
+                INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameters) || (named.ContainingType is { } outer && ContainsTypeParameters(outer)),
+                IArrayTypeSymbol array => ContainsTypeParameters(array.ElementType),
+                _ => false,
+            };
+
+            /// <summary>Whether generated code at namespace level of this assembly can name <paramref name="type"/> (and its type arguments).</summary>
+            internal static bool IsNameable(ITypeSymbol type, Compilation compilation)
+            {
+                switch (type)
+                {
+                    case IArrayTypeSymbol array:
+                        return IsNameable(array.ElementType, compilation);
+                    case INamedTypeSymbol named:
+                        for (INamedTypeSymbol? current = named; current is not null; current = current.ContainingType)
+                        {
+                            if (current.IsFileLocal || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                            {
+                                return false;
+                            }
+                        }
+
+                        return compilation.IsSymbolAccessibleWithin(named, compilation.Assembly) && named.TypeArguments.All(t => IsNameable(t, compilation));
+                    default:
+                        return false;
+                }
+            }
+
+            internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}
