@@ -128,6 +128,30 @@ public sealed class IncrementalCachingTests
         Assert.Contains(result.TrackedSteps[Generators.TrackingNames.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
     }
 
+    [Fact]
+    public void Driver_AfterAddingAPropertyToAHandledEvent_ReportsTheCatalogModifiedAndTheTableNot()
+    {
+        // The catalog reads event types declared outside the handler's file: an edit there must reach it, and only it.
+        CSharpCompilation compilation = Initial();
+        GeneratorDriver driver = FirstRun(compilation);
+        SyntaxTree events = compilation.SyntaxTrees.Single(static t => t.FilePath == TestSources.Events.Path);
+
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(
+            events,
+            TestCompilation.Parse(TestSources.Events with
+            {
+                Text = TestSources.Events.Text.Replace(
+                    "public string Source => \"Shop.Orders\";",
+                    "public string Source => \"Shop.Orders\";\n        public int Quantity { get; init; }",
+                    StringComparison.Ordinal),
+            })));
+
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Contains(result.TrackedSteps[Generators.TrackingNames.Catalog].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(result.TrackedSteps[Generators.TrackingNames.Table].SelectMany(static s => s.Outputs), static o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.Contains("Quantity", result.GeneratedSources.Single(static s => s.HintName == "EventTypeCatalog.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(TrackedStepNames))]
     public void TrackedStep_Outputs_HoldNoSymbolSyntaxLocationOrCompilation(string stepName)
@@ -174,6 +198,27 @@ public sealed class IncrementalCachingTests
             new EquatableArray<HandledEventSpec>([new HandledEventSpec("global::Shop.OrderPlaced", "Shop.OrderPlaced", "OrderPlaced", DirectCall: true)]),
             new EquatableArray<ParameterSpec>([new ParameterSpec("int", "(int)3")]),
             new EquatableArray<string>(["Shop.OrderShipped"]));
+
+        Assert.Empty(SpecGraph.FindRoslynObjects(spec, "spec"));
+    }
+
+    [Fact]
+    public void SpecGraph_AcceptsAnEventTypeSpecOfPlainData()
+    {
+        var spec = new EventTypeSpec(
+            "global::Shop.OrderPlaced",
+            "Shop.OrderPlaced",
+            "OrderPlaced",
+            SchemaVersion: 2,
+            new EquatableArray<JsonTypeSpec>(
+            [
+                new JsonTypeSpec("int", JsonTypeKind.Value, "Int32Converter", null, null, null),
+                new JsonTypeSpec("global::Shop.OrderPlaced", JsonTypeKind.Object, null, null, null, new JsonObjectSpec(
+                    IsValueType: false,
+                    UsesParameterizedCreator: true,
+                    new EquatableArray<JsonParameterSpec>([new JsonParameterSpec("Count", "int", IsNullable: false, "(int)1", IsMemberInitializer: false)]),
+                    new EquatableArray<JsonPropertySpec>([new JsonPropertySpec("Count", "int", "count", "global::Shop.OrderPlaced", HasPublicSetter: false, IsVirtual: false, null)]))),
+            ]));
 
         Assert.Empty(SpecGraph.FindRoslynObjects(spec, "spec"));
     }

@@ -4,8 +4,8 @@
 namespace EventDriven.Generated
 {
     /// <summary>
-    /// Registers this assembly's dispatch table and those of the referenced assemblies the generator saw, when this module loads,
-    /// so <c>services.AddEventDriven()</c> finds every table without scanning assemblies.
+    /// Registers this assembly's dispatch table and event type catalog, and those of the referenced assemblies the generator saw,
+    /// when this module loads, so <c>services.AddEventDriven()</c> and the event serializer find them without scanning assemblies.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("EventDriven.Generators", "x")]
     internal static class EventDrivenModuleInitializer
@@ -14,6 +14,7 @@ namespace EventDriven.Generated
         internal static void Initialize()
         {
             EventDispatchTable_Shop.Register();
+            EventTypeCatalog_Shop.Register();
         }
     }
 }

@@ -4,8 +4,8 @@
 namespace EventDriven.Generated
 {
     /// <summary>
-    /// Registers this assembly's dispatch table and those of the referenced assemblies the generator saw, when this module loads,
-    /// so <c>services.AddEventDriven()</c> finds every table without scanning assemblies.
+    /// Registers this assembly's dispatch table and event type catalog, and those of the referenced assemblies the generator saw,
+    /// when this module loads, so <c>services.AddEventDriven()</c> and the event serializer find them without scanning assemblies.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("EventDriven.Generators", "x")]
     internal static class EventDrivenModuleInitializer
@@ -15,6 +15,8 @@ namespace EventDriven.Generated
         {
             EventDispatchTable_Shop_App.Register();
             global::EventDriven.Generated.EventDispatchTable_Shop_Billing.Register();
+            EventTypeCatalog_Shop_App.Register();
+            global::EventDriven.Generated.EventTypeCatalog_Shop_Billing.Register();
         }
     }
 }

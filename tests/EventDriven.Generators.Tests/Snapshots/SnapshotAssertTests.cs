@@ -40,7 +40,7 @@ public sealed class SnapshotAssertTests : IDisposable
         SnapshotAssert.MatchesVerified(result, "Case", _directory, accept: true);
 
         Assert.Equal(
-            ["Case.EventDispatchTable.g.verified.cs", "Case.EventDrivenModuleInitializer.g.verified.cs", "Case.EventDrivenTopology.g.verified.cs"],
+            ["Case.EventDispatchTable.g.verified.cs", "Case.EventDrivenModuleInitializer.g.verified.cs", "Case.EventDrivenTopology.g.verified.cs", "Case.EventTypeCatalog.g.verified.cs"],
             Directory.EnumerateFiles(_directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         SnapshotAssert.MatchesVerified(result, "Case", _directory, accept: false);
     }
