@@ -11,7 +11,8 @@ public static class SqliteServiceCollectionExtensions
     /// <see cref="SqliteEventStore"/> as the <see cref="IEventStore"/>, one for the container, disposed with it (which commits what is
     /// still queued). In the same file: <see cref="SqliteInbox"/> as the <see cref="EventDriven.Reliability.IInbox"/> (for
     /// <c>[EventHandler(Inbox = true)]</c>) and <see cref="SqliteDeadLetterStore"/> as the <see cref="EventDriven.IDeadLetterSink"/>,
-    /// replacing the in-memory sink whether <c>AddEventDriven</c> is called before or after this.
+    /// replacing the in-memory sink whether <c>AddEventDriven</c> is called before or after this; and <see cref="SqliteSagaStore"/> as the
+    /// <see cref="EventDriven.Sagas.ISagaStore"/> of <c>AddSaga</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="databasePath">The database file; by default <c>eventdriven.db</c> in the working directory.</param>
@@ -30,6 +31,9 @@ public static class SqliteServiceCollectionExtensions
 
         // The inbox (IInbox) and the dead-letter store (IDeadLetterSink), in the same file; they replace the in-memory defaults.
         SqliteReliabilityRegistration.Add(services);
+
+        // The saga store (ISagaStore), in the same file; an ISagaStore registered before is kept.
+        SqliteSagaServiceCollectionExtensions.AddSqliteSagaStoreFromOptions(services);
 
         return services;
     }
