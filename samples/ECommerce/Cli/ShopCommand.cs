@@ -1,0 +1,65 @@
+using System.CommandLine;
+using ECommerce.Simulation;
+using EventDriven;
+
+namespace ECommerce.Cli;
+
+/// <summary>The command line of the main job (System.CommandLine): every option maps onto <see cref="ShopJobOptions"/>.</summary>
+public static class ShopCommand
+{
+    /// <summary>Builds the root command; its action runs the job and returns the exit code.</summary>
+    public static RootCommand Create()
+    {
+        var defaults = new ShopJobOptions();
+        OrderMix mix = OrderMix.Realistic;
+        Option<int> orders = new("--orders") { Description = "Orders the simulated customers place.", DefaultValueFactory = _ => defaults.Orders };
+        Option<int> customers = new("--customers") { Description = "Customers shopping at the same time; each waits for its order's outcome before the next.", DefaultValueFactory = _ => defaults.Customers };
+        Option<double> invalid = new("--invalid-rate") { Description = "Share of orders that break a validation rule (rejected).", DefaultValueFactory = _ => mix.Invalid };
+        Option<double> outOfStock = new("--out-of-stock-rate") { Description = "Share of orders for a sold-out product (rejected).", DefaultValueFactory = _ => mix.OutOfStock };
+        Option<double> decline = new("--decline-rate") { Description = "Share of orders whose card is declined (compensated: stock released, order cancelled, customer notified).", DefaultValueFactory = _ => mix.Declined };
+        Option<double> timeout = new("--payment-timeout-rate") { Description = "Share of orders whose card issuer never answers (the saga times out and compensates).", DefaultValueFactory = _ => mix.PaymentTimeout };
+        Option<double> transient = new("--transient-failure-rate") { Description = "Share of payments whose first attempt fails for a moment (retried by the bus).", DefaultValueFactory = _ => defaults.TransientFailureRate };
+        Option<int> seed = new("--seed") { Description = "Seed of the customers' choices: the same seed places the same orders.", DefaultValueFactory = _ => defaults.Seed };
+        Option<string> db = new("--db") { Description = "The SQLite database file (recreated unless --keep); the flow diagram is written next to it.", DefaultValueFactory = _ => ShopJobOptions.DefaultDatabasePath };
+        Option<bool> inMemory = new("--in-memory") { Description = "Keep events in an in-memory store instead of SQLite: not durable, for comparing the cost of durability." };
+        Option<bool> keep = new("--keep") { Description = "Keep the existing database and add this run's events to it." };
+        Option<bool> noProgress = new("--no-progress") { Description = "Print no progress while running, only the summary." };
+        Option<DispatchMode> dispatch = new("--dispatch") { Description = "RingBuffer (default) or Inline.", DefaultValueFactory = _ => DispatchMode.RingBuffer };
+
+        var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite. Ends with the invariants' verdict.")
+        {
+            orders, customers, invalid, outOfStock, decline, timeout, transient, seed, db, inMemory, keep, noProgress, dispatch,
+        };
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new ShopJobOptions
+            {
+                Orders = result.GetValue(orders),
+                Customers = result.GetValue(customers),
+                Mix = new OrderMix(result.GetValue(invalid), result.GetValue(outOfStock), result.GetValue(decline), result.GetValue(timeout)),
+                TransientFailureRate = result.GetValue(transient),
+                Seed = result.GetValue(seed),
+                DatabasePath = result.GetValue(inMemory) ? null : result.GetValue(db),
+                Keep = result.GetValue(keep),
+                Progress = !result.GetValue(noProgress),
+                DispatchMode = result.GetValue(dispatch),
+            };
+
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            ShopJobResult outcome = await ShopJob.RunAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
+            return outcome.ExitCode;
+        });
+
+        return command;
+    }
+}

@@ -1,0 +1,80 @@
+using ECommerce.Simulation;
+using EventDriven;
+
+namespace ECommerce.Cli;
+
+/// <summary>Everything one run of the shop needs to know; the command line fills it, tests build it directly.</summary>
+public sealed record ShopJobOptions
+{
+    /// <summary>Orders the customers place. Default 100,000.</summary>
+    public int Orders { get; init; } = 100_000;
+
+    /// <summary>Customers shopping at the same time, each waiting for its order's outcome before the next. Default 1,000.</summary>
+    public int Customers { get; init; } = 1_000;
+
+    /// <summary>The shares of orders that go wrong, and how.</summary>
+    public OrderMix Mix { get; init; } = OrderMix.Realistic;
+
+    /// <summary>The share of payments whose first attempt fails for a moment (retried by the bus). Default 0.1 %.</summary>
+    public double TransientFailureRate { get; init; } = 0.001;
+
+    /// <summary>How long the order saga waits for the payment provider before it compensates.</summary>
+    public TimeSpan PaymentTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The seed of the customers' choices: the same seed places the same orders.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The SQLite database file, or <see langword="null"/> to keep events in memory (tests).</summary>
+    public string? DatabasePath { get; init; } = DefaultDatabasePath;
+
+    /// <summary>Keep an existing database and add this run's events to it, instead of starting from an empty one.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>Show progress while running.</summary>
+    public bool Progress { get; init; } = true;
+
+    /// <summary>Progress as a bar redrawn in place (a terminal) rather than periodic lines (a log). Default: a terminal unless the output is redirected.</summary>
+    public bool InteractiveProgress { get; init; } = !Console.IsOutputRedirected;
+
+    /// <summary>How handlers run: through the ring buffer (default) or on the publishing thread.</summary>
+    public DispatchMode DispatchMode { get; init; } = DispatchMode.RingBuffer;
+
+    /// <summary>How long the run may go without any order finishing before it gives up waiting. Default 30 s.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tests only: runs after the bus stopped and before the invariants are checked, to break one on purpose.</summary>
+    internal Func<ShopRun, Task>? BeforeInvariantChecks { get; init; }
+
+    /// <summary>The default database: <c>eventdriven-ecommerce/ecommerce.db</c> in the temporary folder, recreated every run.</summary>
+    public static string DefaultDatabasePath => Path.Combine(Path.GetTempPath(), "eventdriven-ecommerce", "ecommerce.db");
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (Orders < 1)
+        {
+            throw new ArgumentException($"--orders is {Orders}; place at least 1 order.");
+        }
+
+        if (Customers < 1)
+        {
+            throw new ArgumentException($"--customers is {Customers}; at least 1 customer must shop.");
+        }
+
+        Mix.Validate();
+        if (double.IsNaN(TransientFailureRate) || TransientFailureRate is < 0 or > 1)
+        {
+            throw new ArgumentException($"--transient-failure-rate is {TransientFailureRate}; a rate is a share between 0 and 1.");
+        }
+
+        if (PaymentTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--payment-timeout is {PaymentTimeout}; it must be positive.");
+        }
+
+        if (DatabasePath is { Length: 0 })
+        {
+            throw new ArgumentException("--db is empty; give a file path, e.g. --db ./shop.db.");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using ECommerce.Cli;
+using ECommerce.Inventory;
+using ECommerce.Orders;
+using ECommerce.Payments;
+
+namespace ECommerce.Invariants;
+
+/// <summary>The five things that must be true after every run, whatever the failure rates, checked from the services' own state and the store.</summary>
+public static class ShopInvariants
+{
+    /// <summary>Short names, in the order they are checked.</summary>
+    public const string FinalState = "final-state", Stock = "stock", Payments = "payments", Store = "store", Replay = "replay";
+
+    /// <summary>Checks every invariant of <paramref name="run"/>.</summary>
+    public static IReadOnlyList<InvariantResult> Check(ShopRun run, StoreCensus census)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(census);
+        return
+        [
+            EveryOrderEndsOnce(run.Monitor.Submitted, run.Monitor.RepeatedFinals, run.Book),
+            StockMatchesFulfilled(run.Stock, run.Book),
+            NoCaptureForCancelledOrders(run.Gateway, run.Book),
+            StoreHoldsEveryEventOnce(run.Metrics.Published, census),
+            ReplayRebuildsTheBook(run.Book, census),
+        ];
+    }
+
+    /// <summary>Every submitted order reached exactly one final state (fulfilled, rejected or cancelled), and no final event came twice.</summary>
+    public static InvariantResult EveryOrderEndsOnce(long submitted, long repeatedFinals, OrderBook book)
+    {
+        ArgumentNullException.ThrowIfNull(book);
+        int open = 0;
+        int several = 0;
+        var examples = new List<string>();
+        foreach (OrderView view in book.Orders)
+        {
+            int finals = int.PopCount((int)view.FinalState);
+            if (finals == 1)
+            {
+                continue;
+            }
+
+            if (finals == 0)
+            {
+                open++;
+            }
+            else
+            {
+                several++;
+            }
+
+            if (examples.Count < 3)
+            {
+                examples.Add(string.Create(CultureInfo.InvariantCulture, $"#{view.OrderNumber} {view.Milestones}"));
+            }
+        }
+
+        bool holds = book.Count == submitted && open == 0 && several == 0 && repeatedFinals == 0;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{submitted:N0} submitted, {book.Count:N0} in the order book, {open:N0} without a final state, {several:N0} with several, {repeatedFinals:N0} repeated final events")
+            + (examples.Count > 0 ? "; e.g. " + string.Join(", ", examples) : string.Empty);
+        return new InvariantResult(FinalState, "every submitted order reaches exactly one final state", holds, detail);
+    }
+
+    /// <summary>For every product, the stock left is the opening stock minus the units of fulfilled orders, and no reservation is left open.</summary>
+    public static InvariantResult StockMatchesFulfilled(StockLevels stock, OrderBook book)
+    {
+        ArgumentNullException.ThrowIfNull(stock);
+        ArgumentNullException.ThrowIfNull(book);
+        var sold = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (OrderView view in book.Orders)
+        {
+            if (view.FinalState == OrderMilestones.Fulfilled && view.Sku is { } sku)
+            {
+                sold[sku] = sold.GetValueOrDefault(sku) + view.Quantity;
+            }
+        }
+
+        var wrong = new List<string>();
+        long opening = 0;
+        long left = 0;
+        foreach ((string sku, int openingUnits) in stock.Opening.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            int expected = openingUnits - sold.GetValueOrDefault(sku);
+            int actual = stock.Available.GetValueOrDefault(sku);
+            opening += openingUnits;
+            left += actual;
+            if (actual != expected)
+            {
+                wrong.Add(string.Create(CultureInfo.InvariantCulture, $"{sku}: {actual} left, expected {expected}"));
+            }
+        }
+
+        int openReservations = stock.OpenReservations;
+        bool holds = wrong.Count == 0 && openReservations == 0;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{opening:N0} units at opening, {sold.Values.Sum():N0} sold to fulfilled orders, {left:N0} left, {openReservations:N0} reservations open")
+            + (wrong.Count > 0 ? "; " + string.Join(", ", wrong.Take(3)) : string.Empty);
+        return new InvariantResult(Stock, "stock after the run = opening stock − units fulfilled", holds, detail);
+    }
+
+    /// <summary>No payment is captured for an order that was cancelled or rejected, and every fulfilled order's payment is captured (this shop never refunds: it does not capture before it is sure).</summary>
+    public static InvariantResult NoCaptureForCancelledOrders(PaymentGateway gateway, OrderBook book)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(book);
+        int capturedButNotFulfilled = 0;
+        int fulfilledWithoutCapture = 0;
+        int cancelled = 0;
+        foreach (OrderView view in book.Orders)
+        {
+            bool captured = gateway.CapturesByOrder.ContainsKey(view.OrderId);
+            cancelled += view.FinalState == OrderMilestones.Cancelled ? 1 : 0;
+            if (captured && view.FinalState != OrderMilestones.Fulfilled)
+            {
+                capturedButNotFulfilled++;
+            }
+            else if (!captured && view.FinalState == OrderMilestones.Fulfilled)
+            {
+                fulfilledWithoutCapture++;
+            }
+        }
+
+        bool holds = capturedButNotFulfilled == 0 && fulfilledWithoutCapture == 0 && gateway.CapturesByOrder.Count <= book.Count;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{gateway.CapturesByOrder.Count:N0} payments captured, {cancelled:N0} orders cancelled, {capturedButNotFulfilled:N0} captured without being fulfilled, {fulfilledWithoutCapture:N0} fulfilled without payment");
+        return new InvariantResult(Payments, "no payment is captured for a cancelled order", holds, detail);
+    }
+
+    /// <summary>The store holds every event the bus accepted exactly once: as many rows per type as events published, and no id twice.</summary>
+    public static InvariantResult StoreHoldsEveryEventOnce(IReadOnlyDictionary<string, long> published, StoreCensus census)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(census);
+        var wrong = new List<string>();
+        foreach (string eventType in published.Keys.Union(census.RowsByType.Keys).Order(StringComparer.Ordinal))
+        {
+            long sent = published.GetValueOrDefault(eventType);
+            long stored = census.RowsByType.GetValueOrDefault(eventType);
+            if (sent != stored)
+            {
+                wrong.Add(string.Create(CultureInfo.InvariantCulture, $"{eventType}: {sent:N0} published, {stored:N0} stored"));
+            }
+        }
+
+        long totalPublished = published.Values.Sum();
+        bool holds = wrong.Count == 0 && census.Rows == census.DistinctIds && census.Rows == totalPublished;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{totalPublished:N0} events published, {census.Rows:N0} rows stored, {census.DistinctIds:N0} distinct ids")
+            + (wrong.Count > 0 ? "; " + string.Join(", ", wrong.Take(4)) : string.Empty);
+        return new InvariantResult(Store, "the event store holds every event exactly once", holds, detail);
+    }
+
+    /// <summary>Replaying the store into a fresh order book gives the same book as the live projection, with every row readable.</summary>
+    public static InvariantResult ReplayRebuildsTheBook(OrderBook live, StoreCensus census)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(census);
+        string liveHash = live.ComputeHash();
+        string replayedHash = census.Replayed.ComputeHash();
+        bool holds = liveHash == replayedHash && census.Replay.Unreadable.Count == 0 && census.Replay.Failures.Count == 0;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{census.Replay.Replayed:N0} events replayed into {census.Replayed.Count:N0} orders; live {liveHash[..16]}, replayed {replayedHash[..16]}; {census.Replay.Unreadable.Count} unreadable, {census.Replay.Failures.Count} failed")
+            + (census.Replay.Unreadable.Count > 0 ? "; first: " + census.Replay.Unreadable[0].Message : string.Empty);
+        return new InvariantResult(Replay, "replaying the store rebuilds the same order projections", holds, detail);
+    }
+}

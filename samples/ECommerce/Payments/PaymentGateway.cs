@@ -1,0 +1,50 @@
+namespace ECommerce.Payments;
+
+/// <summary>
+/// A simulated payment provider with its own books. Charging is idempotent by payment id (as with a real provider's idempotency
+/// key): a retried charge never takes the money twice. A configurable share of first attempts fail with
+/// <see cref="TransientGatewayException"/> before charging, to exercise the bus's retry policy.
+/// </summary>
+/// <remarks>Called only from the bus's consumer thread; read by the summary after the bus stopped.</remarks>
+public sealed class PaymentGateway(double transientFailureRate)
+{
+    private readonly Dictionary<Guid, Capture> _capturesByOrder = [];
+    private readonly Dictionary<Guid, int> _attempts = [];
+
+    /// <summary>Every captured payment, by order id.</summary>
+    public IReadOnlyDictionary<Guid, Capture> CapturesByOrder => _capturesByOrder;
+
+    /// <summary>Charges <paramref name="amount"/> to <paramref name="card"/> for <paramref name="orderId"/>.</summary>
+    /// <exception cref="TransientGatewayException">The provider failed for a moment; nothing was charged.</exception>
+    public PaymentOutcome Charge(Guid paymentId, Guid orderId, string card, decimal amount)
+    {
+        if (_capturesByOrder.TryGetValue(orderId, out Capture? existing) && existing.PaymentId == paymentId)
+        {
+            return PaymentOutcome.Captured;
+        }
+
+        int attempt = _attempts[paymentId] = _attempts.GetValueOrDefault(paymentId) + 1;
+        if (attempt == 1 && FailsFirstAttempt(paymentId))
+        {
+            throw new TransientGatewayException(paymentId);
+        }
+
+        switch (card)
+        {
+            case CardToken.Declined:
+                return PaymentOutcome.Declined;
+            case CardToken.Unresponsive:
+                return PaymentOutcome.NoAnswer;
+            default:
+                _capturesByOrder[orderId] = new Capture(paymentId, amount);
+                return PaymentOutcome.Captured;
+        }
+    }
+
+    /// <summary>Records a capture that never happened through the bookkeeping: only tests use it, to prove the payment invariant notices.</summary>
+    internal void ForgeCapture(Guid orderId, decimal amount) => _capturesByOrder[orderId] = new Capture(Guid.Empty, amount);
+
+    /// <summary>Whether this payment's first attempt fails: decided by the id, so runs with the same seed fail the same payments.</summary>
+    private bool FailsFirstAttempt(Guid paymentId)
+        => transientFailureRate > 0 && (uint)paymentId.GetHashCode() % 1_000_000 < transientFailureRate * 1_000_000;
+}
