@@ -30,10 +30,10 @@ public readonly record struct RingPrice(Guid Id, long Price) : IEvent
 /// </summary>
 public sealed class KeyedOrder : IPartitionedEvent
 {
-    public KeyedOrder(Guid key)
+    public KeyedOrder(Guid partitionKey)
     {
-        PartitionKey = key;
-        Lane = (int)((uint)key.GetHashCode() % 2u);
+        PartitionKey = partitionKey;
+        Lane = (int)((uint)partitionKey.GetHashCode() % 2u);
     }
 
     public Guid Id { get; } = Guid.NewGuid();
