@@ -20,7 +20,7 @@ public static class AuditTrail
                 ? "after " + typesById.GetValueOrDefault(causationId, causationId.ToString("N")[..8])
                 : "placed by the customer";
             string payload = Encoding.UTF8.GetString(stored.Payload.Span);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  #{stored.Position,-8} v{stored.StreamVersion} {stored.EventType,-20} {cause,-32} {Shorten(payload, 110)}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  #{stored.Position,-8} v{stored.StreamVersion} {stored.EventType,-26} {cause,-36} {Shorten(payload, 90)}"));
         }
 
         return lines;

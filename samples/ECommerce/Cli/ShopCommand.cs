@@ -18,6 +18,7 @@ public static class ShopCommand
         Option<double> outOfStock = new("--out-of-stock-rate") { Description = "Share of orders for a sold-out product (rejected).", DefaultValueFactory = _ => mix.OutOfStock };
         Option<double> decline = new("--decline-rate") { Description = "Share of orders whose card is declined (compensated: stock released, order cancelled, customer notified).", DefaultValueFactory = _ => mix.Declined };
         Option<double> timeout = new("--payment-timeout-rate") { Description = "Share of orders whose card issuer never answers (the saga times out and compensates).", DefaultValueFactory = _ => mix.PaymentTimeout };
+        Option<int> timeoutMs = new("--payment-timeout-ms") { Description = "How long the order saga waits for the payment provider before it compensates.", DefaultValueFactory = _ => (int)defaults.PaymentTimeout.TotalMilliseconds };
         Option<double> transient = new("--transient-failure-rate") { Description = "Share of payments whose first attempt fails for a moment (retried by the bus).", DefaultValueFactory = _ => defaults.TransientFailureRate };
         Option<int> seed = new("--seed") { Description = "Seed of the customers' choices: the same seed places the same orders.", DefaultValueFactory = _ => defaults.Seed };
         Option<string> db = new("--db") { Description = "The SQLite database file (recreated unless --keep); the flow diagram is written next to it.", DefaultValueFactory = _ => ShopJobOptions.DefaultDatabasePath };
@@ -28,7 +29,7 @@ public static class ShopCommand
 
         var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite. Ends with the invariants' verdict.")
         {
-            orders, customers, invalid, outOfStock, decline, timeout, transient, seed, db, inMemory, keep, noProgress, dispatch,
+            orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, keep, noProgress, dispatch,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -38,6 +39,7 @@ public static class ShopCommand
                 Orders = result.GetValue(orders),
                 Customers = result.GetValue(customers),
                 Mix = new OrderMix(result.GetValue(invalid), result.GetValue(outOfStock), result.GetValue(decline), result.GetValue(timeout)),
+                PaymentTimeout = TimeSpan.FromMilliseconds(result.GetValue(timeoutMs)),
                 TransientFailureRate = result.GetValue(transient),
                 Seed = result.GetValue(seed),
                 DatabasePath = result.GetValue(inMemory) ? null : result.GetValue(db),

@@ -8,6 +8,7 @@ using ECommerce.Payments;
 using ECommerce.Reporting;
 using ECommerce.Simulation;
 using EventDriven;
+using EventDriven.Sagas;
 using EventDriven.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,6 +44,7 @@ public static class ShopJob
         if (databasePath is null)
         {
             services.AddSingleton<IEventStore>(new InMemoryEventStore());
+            services.AddSingleton<ISagaStore>(new InMemorySagaStore());
         }
         else
         {
@@ -57,6 +59,9 @@ public static class ShopJob
             o.SetRetryPolicy<ChargeCustomer>(new RetryPolicy(MaxRetries: 3, InitialBackoff: TimeSpan.Zero));
             o.StopTimeout = TimeSpan.FromMinutes(1);
         });
+
+        // The order saga: state per order in the saga store (the same SQLite file), payment timeout armed at each reservation.
+        services.AddSaga<OrderSaga, OrderSagaState>(OrderSagaJson.Default.OrderSagaState, saga => OrderSaga.Define(saga, options.PaymentTimeout));
 
         await using ServiceProvider provider = services.BuildServiceProvider();
         IEventStore store = provider.GetRequiredService<IEventStore>();

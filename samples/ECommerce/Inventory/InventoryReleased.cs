@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
-using ECommerce.Orders;
 using EventDriven;
 using EventDriven.Store;
 
 namespace ECommerce.Inventory;
 
 /// <summary>A reservation was undone (compensation): the stock is available again.</summary>
-public sealed record InventoryReleased(Guid Id, DateTimeOffset OccurredAt, Guid OrderId, int OrderNumber, int CustomerNumber, string Sku, int Quantity, CancellationReason Reason) : IStreamEvent
+public sealed record InventoryReleased(Guid Id, DateTimeOffset OccurredAt, Guid OrderId, int OrderNumber, int CustomerNumber, string Sku, int Quantity) : IStreamEvent
 {
     /// <inheritdoc />
     [JsonIgnore]

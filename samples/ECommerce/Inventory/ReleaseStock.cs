@@ -1,24 +1,23 @@
 using ECommerce.Orders;
-using ECommerce.Payments;
 using EventDriven;
 
 namespace ECommerce.Inventory;
 
-/// <summary>Compensation: when payment fails, the order's reserved units go back on the shelf.</summary>
+/// <summary>Compensation: when the order saga gives up on an order, its reserved units go back on the shelf.</summary>
 [EventHandler(Idempotent = true)]
-public sealed class ReleaseStock(IEventBus bus, StockLevels stock) : IEventHandler<PaymentDeclined>
+public sealed class ReleaseStock(IEventBus bus, StockLevels stock) : IEventHandler<InventoryReleaseRequested>
 {
     /// <inheritdoc />
-    public ValueTask HandleAsync(PaymentDeclined @event, CancellationToken cancellationToken = default)
+    public ValueTask HandleAsync(InventoryReleaseRequested @event, CancellationToken cancellationToken = default)
     {
-        // Release is keyed by order id: a second release of the same order gives nothing back twice.
+        // Release is keyed by order id: releasing an order twice gives its units back once.
         if (stock.Release(@event.OrderId) is not { } released)
         {
             return default;
         }
 
         return bus.PublishAsync(
-            new InventoryReleased(DeterministicId.From(@event.Id, nameof(InventoryReleased)), @event.OccurredAt, @event.OrderId, @event.OrderNumber, @event.CustomerNumber, released.Sku, released.Quantity, CancellationReason.PaymentDeclined),
+            new InventoryReleased(DeterministicId.From(@event.Id, nameof(InventoryReleased)), @event.OccurredAt, @event.OrderId, @event.OrderNumber, @event.CustomerNumber, released.Sku, released.Quantity),
             cancellationToken);
     }
 }

@@ -1,0 +1,78 @@
+using ECommerce.Inventory;
+using ECommerce.Payments;
+using EventDriven;
+using EventDriven.Sagas;
+
+namespace ECommerce.Orders;
+
+/// <summary>
+/// The order saga (a process manager, one instance per order id, state persisted by the saga store): it starts when an order is
+/// validated, completes the order when payment is captured, rejects it when stock is short, and compensates when payment is
+/// declined or the payment provider does not answer in time: the reserved stock is released, the order cancelled.
+/// </summary>
+/// <remarks>
+/// The class only delegates to the saga runtime; <see cref="Define"/> declares the steps. The runtime records the ids it handled
+/// with the state, so a redelivered event has no second effect, and runs each compensation once, newest first.
+/// </remarks>
+[EventHandler(Idempotent = true)]
+public sealed class OrderSaga(SagaRuntime<OrderSagaState> runtime) :
+    IEventHandler<OrderValidated>,
+    IEventHandler<InventoryReserved>,
+    IEventHandler<InventoryUnavailable>,
+    IEventHandler<PaymentProcessed>,
+    IEventHandler<PaymentDeclined>
+{
+    /// <summary>The reason the runtime records when the payment timeout fires.</summary>
+    public const string TimedOut = "timed out";
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(OrderValidated @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(InventoryReserved @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(InventoryUnavailable @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentProcessed @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentDeclined @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+    /// <summary>Declares the saga: each event's role, the compensation of the reservation, and the payment timeout.</summary>
+    /// <param name="saga">The definition to fill.</param>
+    /// <param name="paymentTimeout">How long after the reservation the payment provider has to answer.</param>
+    public static void Define(SagaDefinition<OrderSagaState> saga, TimeSpan paymentTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        saga.StartsWith<OrderValidated>(static e => e.OrderId, static (s, e, ctx) =>
+            {
+                s.OrderId = e.OrderId;
+                s.OrderNumber = e.OrderNumber;
+                s.CustomerNumber = e.CustomerNumber;
+                s.Amount = e.Amount;
+                return ValueTask.CompletedTask;
+            })
+            .Step<InventoryReserved>(
+                static e => e.OrderId,
+                handle: static (s, e, ctx) =>
+                {
+                    s.Reserved = true;
+                    return ValueTask.CompletedTask;
+                },
+                // Undoing the reservation is Inventory's job: the saga asks for it (once, even if events are redelivered).
+                compensate: static (s, ctx) => ctx.PublishAsync(new InventoryReleaseRequested(ctx.DeriveId(nameof(InventoryReleaseRequested)), ctx.Now, s.OrderId, s.OrderNumber, s.CustomerNumber, ctx.CompensationReason ?? TimedOut)),
+                timeout: paymentTimeout)
+            .CompleteOn<InventoryUnavailable>(static e => e.OrderId, static (s, e, ctx) =>
+                ctx.PublishAsync(new OrderRejected(ctx.DeriveId(nameof(OrderRejected)), e.OccurredAt, s.OrderId, s.OrderNumber, s.CustomerNumber, RejectionReason.OutOfStock)))
+            .CompleteOn<PaymentProcessed>(static e => e.OrderId, static (s, e, ctx) =>
+                ctx.PublishAsync(new OrderFulfilled(ctx.DeriveId(nameof(OrderFulfilled)), e.OccurredAt, s.OrderId, s.OrderNumber, s.CustomerNumber, e.Amount)))
+            .CompensateOn<PaymentDeclined>(static e => e.OrderId)
+            .WhenCompensated(static (s, ctx) =>
+            {
+                CancellationReason reason = ctx.CompensationReason == TimedOut ? CancellationReason.PaymentTimedOut : CancellationReason.PaymentDeclined;
+                return ctx.PublishAsync(new OrderCancelled(ctx.DeriveId(nameof(OrderCancelled)), ctx.Now, s.OrderId, s.OrderNumber, s.CustomerNumber, reason));
+            });
+    }
+}
