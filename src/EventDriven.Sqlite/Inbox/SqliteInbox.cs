@@ -58,7 +58,7 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
         _writer = new InboxMarkWriter(_connections.OpenDedicated(InboxSchema.Component, InboxSchema.Version, InboxSchema.CreateSql), _time);
         if (options.Inbox.PurgeInterval is { } interval)
         {
-            _purgeTimer = _time.CreateTimer(static state => _ = ((SqliteInbox)state!).PurgeInBackgroundAsync(), this, interval, interval);
+            _purgeTimer = _time.CreateTimer(static state => ((SqliteInbox)state!).StartBackgroundPurge(), this, interval, interval);
         }
     }
 
@@ -70,6 +70,9 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
 
     /// <summary>Why the last periodic purge failed (for example the database was locked longer than the busy timeout); null after a purge that succeeded.</summary>
     public Exception? LastPurgeFailure => Volatile.Read(ref _lastPurgeFailure);
+
+    /// <summary>The periodic purge started last (tests wait for it); completed when none ran.</summary>
+    internal Task LastBackgroundPurge { get; private set; } = Task.CompletedTask;
 
     /// <inheritdoc />
     public async ValueTask<bool> HasProcessedAsync(string consumer, Guid eventId, CancellationToken cancellationToken = default)
@@ -195,6 +198,8 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
         exists.Parameters.Add("$event_id", SqliteType.Blob).Value = eventId;
         return exists;
     }
+
+    private void StartBackgroundPurge() => LastBackgroundPurge = PurgeInBackgroundAsync();
 
     private async Task PurgeInBackgroundAsync()
     {
