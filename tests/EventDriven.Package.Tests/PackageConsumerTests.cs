@@ -13,7 +13,7 @@ public sealed partial class PackageConsumerTests(PackageFixture fixture, ITestOu
 {
     /// <summary>
     /// What the consumer prints: each handler invocation in the generated run order (Order, then full type name), then the topology
-    /// manifest, then "done".
+    /// manifest, then each event's round trip through the JSON event serializer, then "done".
     /// </summary>
     private static readonly string[] ExpectedOutput =
     [
@@ -31,6 +31,10 @@ public sealed partial class PackageConsumerTests(PackageFixture fixture, ITestOu
 
         "topology: Consumer.OrderPlaced -> Consumer.ValidateOrder, Consumer.NotifyCustomer, Consumer.ReserveStock, Consumer.AuditTrail",
         "topology: Consumer.PaymentCaptured -> Consumer.ExplicitLedger, Consumer.ReceiptPrinter, Consumer.AuditTrail",
+
+        // Each event through new JsonEventSerializer() over the generated catalog and back, equal to the original.
+        "serializer: OrderPlaced v1 A-1 42.50 equal=True",
+        "serializer: PaymentCaptured v1 A-1 42.50 equal=True",
         "done",
     ];
 
