@@ -53,26 +53,20 @@ internal sealed class SagaSaveWriter : IDisposable
     /// <summary>Queues a save; the task completes once it is committed, or fails with <see cref="SagaConcurrencyException"/>.</summary>
     public Task SaveAsync(SagaRecord record, long expectedRevision)
     {
-        var key = (record.SagaType, record.CorrelationId);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
-            if (_queue.TryGetValue(key, out PendingSagaSave? queued))
-            {
-                // A newer save of an instance already waiting: it must build on the queued revision, and then replaces it.
-                if (queued.Record.Revision != expectedRevision)
-                {
-                    return Task.FromException(new SagaConcurrencyException(record.SagaType, record.CorrelationId, expectedRevision, queued.Record.Revision));
-                }
+            return Enqueue(record, expectedRevision)?.Waiter
+                ?? Task.FromException(Conflict(record, expectedRevision));
+        }
+    }
 
-                queued.Record = record;
-                return queued.Task;
-            }
-
-            var save = new PendingSagaSave(record, expectedRevision);
-            _queue.Add(key, save);
-            WakeWriter();
-            return save.Task;
+    /// <summary>Queues a save without a task; a failure at commit goes to <paramref name="onFailure"/>, a conflict with a queued save is thrown.</summary>
+    public void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
+    {
+        lock (_gate)
+        {
+            PendingSagaSave save = Enqueue(record, expectedRevision) ?? throw Conflict(record, expectedRevision);
+            save.AddFailureCallback(onFailure);
         }
     }
 
@@ -133,6 +127,32 @@ internal sealed class SagaSaveWriter : IDisposable
         _wake.Dispose();
     }
 
+    /// <summary>Adds the save to the queue, or folds it into the queued save of the same instance; null when it does not build on that one.</summary>
+    private PendingSagaSave? Enqueue(SagaRecord record, long expectedRevision)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        var key = (record.SagaType, record.CorrelationId);
+        if (_queue.TryGetValue(key, out PendingSagaSave? queued))
+        {
+            // A newer save of an instance already waiting: it must build on the queued revision, and then replaces it.
+            if (queued.Record.Revision != expectedRevision)
+            {
+                return null;
+            }
+
+            queued.Record = record;
+            return queued;
+        }
+
+        var save = new PendingSagaSave(record, expectedRevision);
+        _queue.Add(key, save);
+        WakeWriter();
+        return save;
+    }
+
+    private SagaConcurrencyException Conflict(SagaRecord record, long expectedRevision)
+        => new(record.SagaType, record.CorrelationId, expectedRevision, _queue[(record.SagaType, record.CorrelationId)].Record.Revision);
+
     private void WakeWriter()
     {
         if (_idle)
@@ -192,14 +212,7 @@ internal sealed class SagaSaveWriter : IDisposable
             int index = 0;
             foreach (PendingSagaSave save in group.Values)
             {
-                if (outcomes[index++] is { } failure)
-                {
-                    save.SetException(failure);
-                }
-                else
-                {
-                    save.SetResult();
-                }
+                save.Complete(outcomes[index++]);
             }
 
             group.Clear();

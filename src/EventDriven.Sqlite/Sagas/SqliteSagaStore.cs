@@ -98,6 +98,17 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Queued for the next group commit; <paramref name="onFailure"/> runs on the writer thread if that commit fails the save.</remarks>
+    public void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        ThrowIfDisposed();
+        _writer.SaveInBackground(record, expectedRevision, onFailure);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<SagaRecord>> ListOpenAsync(string sagaType, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sagaType);

@@ -21,6 +21,14 @@ public interface ISagaStore
     /// <exception cref="SagaConcurrencyException">The stored revision is another; this save wrote nothing.</exception>
     ValueTask SaveAsync(SagaRecord record, long expectedRevision, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues <paramref name="record"/> for saving, like <see cref="SaveAsync"/>, and returns without waiting: the write-behind path,
+    /// which costs no task per save. A failure known at once (e.g. a revision conflict with a queued save) is thrown; a later one is
+    /// handed to <paramref name="onFailure"/> on the store's writer (keep it short, and do not throw from it).
+    /// </summary>
+    /// <exception cref="SagaConcurrencyException">The revision check failed at once; this save wrote nothing.</exception>
+    void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure);
+
     /// <summary>Every <see cref="SagaStatus.Running"/> instance of <paramref name="sagaType"/>: what a restarted process resumes.</summary>
     ValueTask<IReadOnlyList<SagaRecord>> ListOpenAsync(string sagaType, CancellationToken cancellationToken = default);
 

@@ -52,6 +52,11 @@ public sealed class InMemorySagaStore : ISagaStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Saves at once; a conflict is thrown, never handed to <paramref name="onFailure"/>.</remarks>
+    public void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
+        => SaveAsync(record, expectedRevision).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<SagaRecord>> ListOpenAsync(string sagaType, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sagaType);

@@ -29,9 +29,11 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SagaMetrics _metrics;
+    private readonly Action<SagaRecord, Exception> _onSaveFailed;
     private readonly ConcurrentDictionary<string, SagaInstance<TState>> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SagaStatus> _finished = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _finishedOrder = new();
+    private int _finishedCount;
 
     /// <summary>Creates the runtime. <c>services.AddSaga&lt;TSaga, TState&gt;(...)</c> does this for you.</summary>
     /// <param name="definition">The saga's declaration; it must have a <c>StartsWith</c>. Do not change it afterwards.</param>
@@ -68,6 +70,7 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _metrics = new SagaMetrics(definition.Name, meterFactory);
         _timeouts = new PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset>();
+        _onSaveFailed = OnSaveFailed;
     }
 
     /// <summary>The saga's name (<see cref="SagaDefinition{TState}.Name"/>).</summary>
@@ -328,38 +331,34 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         instance.Revision = expected + 1;
         var record = new SagaRecord(Name, correlationId, instance.Revision, instance.Status, document, instance.TimeoutAt, now);
 
-        // Write-behind saves are not cancelled with the event: once the step ran, its state must reach the store.
-        ValueTask save = _store.SaveAsync(record, expected, CancellationToken.None);
-        if (_options.Durability == SagaDurability.AwaitCommit || save.IsCompleted)
-        {
-            try
-            {
-                await save.ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                _metrics.SaveFailed();
-                SagaLog.SaveFailed(_logger, Name, correlationId, exception);
-                throw;
-            }
-        }
-        else
-        {
-            _ = ObserveSaveAsync(save, correlationId, instance);
-        }
-    }
-
-    private async Task ObserveSaveAsync(ValueTask save, string correlationId, SagaInstance<TState> instance)
-    {
         try
         {
-            await save.ConfigureAwait(false);
+            if (_options.Durability == SagaDurability.AwaitCommit)
+            {
+                await _store.SaveAsync(record, expected, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                // No task per save: a failure found by the store's writer later comes back through _onSaveFailed.
+                _store.SaveInBackground(record, expected, _onSaveFailed);
+            }
         }
         catch (Exception exception)
         {
             _metrics.SaveFailed();
             SagaLog.SaveFailed(_logger, Name, correlationId, exception);
-            Evict(correlationId, instance);
+            throw;
+        }
+    }
+
+    /// <summary>A write-behind save failed after its step returned: count and log it, and drop the cached copy so the next event reloads.</summary>
+    private void OnSaveFailed(SagaRecord record, Exception exception)
+    {
+        _metrics.SaveFailed();
+        SagaLog.SaveFailed(_logger, Name, record.CorrelationId, exception);
+        if (_instances.TryGetValue(record.CorrelationId, out SagaInstance<TState>? instance))
+        {
+            Evict(record.CorrelationId, instance);
         }
     }
 
@@ -395,9 +394,16 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         if (_options.FinishedSagasRemembered > 0 && _finished.TryAdd(correlationId, instance.Status))
         {
             _finishedOrder.Enqueue(correlationId);
-            while (_finished.Count > _options.FinishedSagasRemembered && _finishedOrder.TryDequeue(out string? oldest))
+
+            // Counted here, not with _finished.Count: that takes every lock of the dictionary (up to 1,024 once it has grown),
+            // which made each finishing saga cost microseconds.
+            int remembered = Interlocked.Increment(ref _finishedCount);
+            while (remembered > _options.FinishedSagasRemembered && _finishedOrder.TryDequeue(out string? oldest))
             {
-                _finished.TryRemove(oldest, out _);
+                if (_finished.TryRemove(oldest, out _))
+                {
+                    remembered = Interlocked.Decrement(ref _finishedCount);
+                }
             }
         }
 

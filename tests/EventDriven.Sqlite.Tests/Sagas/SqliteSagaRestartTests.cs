@@ -122,6 +122,31 @@ public sealed class SqliteSagaRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteBehind_ASaveThatFailsAtCommit_IsCountedAndTheNextEventReloadsTheStoredInstance()
+    {
+        Guid order = Guid.NewGuid();
+        await using var storeA = new SqliteSagaStore(_file.Path);
+        await using var storeB = new SqliteSagaStore(_file.Path);
+        await using SagaRuntime<CheckoutState> processA = CheckoutSaga.Create(storeA, _bus, _clock);
+        await using SagaRuntime<CheckoutState> processB = CheckoutSaga.Create(storeB, _bus, _clock);
+        await processA.HandleAsync(new CheckoutStarted(order, 2));
+        await storeA.FlushAsync();
+        await processB.HandleAsync(new UnitsHeld(order)); // B moves the instance on: revision 2 in the file
+        await storeB.FlushAsync();
+
+        var paid = new PaymentTaken(order);
+        await processA.HandleAsync(paid); // A still holds revision 1: its write-behind save fails at commit
+        await storeA.FlushAsync();
+        await processA.HandleAsync(paid); // redelivered: A reloads revision 2 and applies it there
+
+        await storeA.FlushAsync();
+        Assert.Equal(1, processA.Counts.SaveFailures);
+        SagaSnapshot<CheckoutState>? saga = await processA.GetAsync(order);
+        Assert.Equal(3, saga!.Revision);
+        Assert.True(saga.State.Held && saga.State.Paid);
+    }
+
+    [Fact]
     public async Task ManySagas_WriteBehind_AllReachTheFile()
     {
         Guid[] orders = Enumerable.Range(0, 1000).Select(_ => Guid.NewGuid()).ToArray();
