@@ -61,13 +61,15 @@ namespace EventDriven.Generators
                     cancellationToken.ThrowIfCancellationRequested();
                     string display = eventType.ToDisplayString(s_displayFormat);
                     (string? name, Location nameLocation) = ReadName(eventType, eventInterface, compilation, cancellationToken);
-                    if (name is null)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.EventTypeNameNotConstant, nameLocation, display));
-                    }
-                    else
+
+                    if (name is not null)
                     {
                         names.Add(new EventNameSite(display, name, LocationInfo.From(nameLocation)));
+                    }
+                    else if (nameLocation.IsInSource)
+                    {
+                        // An event declared in a referenced assembly has no source to read here; that assembly's own catalog names it.
+                        diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.EventTypeNameNotConstant, nameLocation, display));
                     }
 
                     var graph = new JsonTypeGraph(compilation);

@@ -269,6 +269,36 @@ public sealed class EventTypeCatalogTests
         Assert.Contains("global::EventDriven.Generated.EventTypeCatalog_Shop_Billing.Register();", output.Sources["EventDrivenModuleInitializer.g.cs"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Event_DeclaredInAReferencedAssembly_IsListedWithoutANameAndWithoutEDG008()
+    {
+        // Its EventType is compiled IL here, not source; the referenced assembly's own catalog, registered too, knows the name.
+        MetadataReference billing = GeneratorHarness.Run("Shop.Billing", TestSources.Events, TestSources.Handlers("""
+                namespace Shop
+                {
+                    [EventHandler]
+                    public sealed class Bill : IEventHandler<OrderPlaced>
+                    {
+                        public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default) => default;
+                    }
+                }
+                """)).ShouldCompileCleanly().EmitReference();
+
+        GeneratorOutput output = GeneratorHarness.Run(TestCompilation.Create("Shop.App", [billing], TestSources.Handlers("""
+                namespace Shop.App
+                {
+                    [EventHandler]
+                    public sealed class Ship : IEventHandler<Shop.OrderPlaced>
+                    {
+                        public ValueTask HandleAsync(Shop.OrderPlaced @event, CancellationToken cancellationToken = default) => default;
+                    }
+                }
+                """))).ShouldCompileCleanly();
+
+        Assert.Contains("EventTypeDescriptor(typeof(global::Shop.OrderPlaced), null, 1)", output.Sources["EventTypeCatalog.g.cs"], StringComparison.Ordinal);
+        Assert.Contains("global::EventDriven.Generated.EventTypeCatalog_Shop_Billing.Register();", output.Sources["EventDrivenModuleInitializer.g.cs"], StringComparison.Ordinal);
+    }
+
     private static GeneratorOutput RunWithEvent(string events, string[]? handled = null)
     {
         handled ??= ["Named"];
