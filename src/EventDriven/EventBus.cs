@@ -123,13 +123,16 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : StoreAndDispatchAsync(route, @event, cancellationToken);
     }
 
-    /// <summary>Inline store-and-publish: the append is awaited before (or after) the handlers, as <see cref="EventDrivenOptions.EventStorage"/> says.</summary>
+    /// <summary>
+    /// Store-and-publish of an event dispatched on the calling thread (inline mode, or a consumer's handler publishing into its own
+    /// full ring): the append is awaited before (or after) the handlers, as <see cref="EventDrivenOptions.EventStorage"/> says.
+    /// </summary>
     private async ValueTask StoreAndDispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
         if (_options.EventStorage == EventStorage.BeforeDispatch)
         {
-            await _inlineStore!.StoreOneAsync(@event, cancellationToken).ConfigureAwait(false);
+            await _storeWriter!.StoreOneAsync(@event, cancellationToken).ConfigureAwait(false);
             await route.DispatchAsync(@event, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -141,7 +144,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         finally
         {
             // The handlers ran (some may have failed, which the caller learns from the exception): the store records the event.
-            await _inlineStore!.StoreOneAsync(@event, CancellationToken.None).ConfigureAwait(false);
+            await _storeWriter!.StoreOneAsync(@event, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -341,9 +344,10 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             default:
                 if (EventProcessor.IsConsumerOf(ring))
                 {
-                    // A handler publishing into its own full ring would wait for itself forever: run the event here instead.
+                    // A handler publishing into its own full ring would wait for itself forever: run the event here instead
+                    // (stored first or after, as the consumer would have, so store-and-publish still records it).
                     _metrics.RecordPublished(route.EventTypeName);
-                    return route.DispatchAsync(@event, cancellationToken);
+                    return _storeWriter is null ? route.DispatchAsync(@event, cancellationToken) : StoreAndDispatchAsync(route, @event, cancellationToken);
                 }
 
                 return WaitForSpaceAsync(ring, route, @event, cancellationToken);

@@ -137,7 +137,31 @@ public sealed class StoreAndPublishTests
         Assert.Equal(0, bus.StoreRejectedCount);
     }
 
-    private static ServiceProvider Create(IEventStore store, DispatchMode mode, EventStorage storage, IDeadLetterSink? letters = null)
+    [Theory]
+    [InlineData(EventStorage.BeforeDispatch)]
+    [InlineData(EventStorage.AfterDispatch)]
+    public async Task A_handler_publishing_into_its_own_full_ring_still_stores_the_events_it_publishes(EventStorage storage)
+    {
+        // Capacity 2: the OrderPlaced being handled holds one slot, the first follow-up the other; every later follow-up finds the
+        // ring full and is dispatched on the consumer thread instead of waiting for itself. It must still be stored.
+        InMemoryEventStore store = StoreTestJson.CreateStore();
+        await using ServiceProvider provider = Create(store, DispatchMode.RingBuffer, storage, capacity: 2);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        using IDisposable publisher = bus.Subscribe(new PricesOnOrder(bus, count: 8));
+
+        var order = new OrderPlaced(Guid.NewGuid());
+        await bus.PublishAsync(order);
+        await bus.StopAsync();
+
+        List<StoredEvent> all = await ReadAllAsync(store);
+        Assert.Equal(10, all.Count); // the order, the PriceChanged of RepriceOnOrderHandler, the eight of PricesOnOrder
+        Assert.Equal(all.Count, all.Select(e => e.EventId).Distinct().Count());
+        Assert.Equal(9, all.Count(e => e.EventType == "PriceChanged"));
+        Assert.All(all.Where(e => e.EventType != "OrderPlaced"), e => Assert.Equal(order.Id, e.CausationId));
+        Assert.Equal(10, bus.StoredCount);
+    }
+
+    private static ServiceProvider Create(IEventStore store, DispatchMode mode, EventStorage storage, IDeadLetterSink? letters = null, int capacity = 1024)
     {
         var services = new ServiceCollection().AddTestState();
         services.AddSingleton(store);
@@ -149,7 +173,7 @@ public sealed class StoreAndPublishTests
         services.AddEventDriven(o =>
         {
             o.DispatchMode = mode;
-            o.RingBufferCapacity = 1024;
+            o.RingBufferCapacity = capacity;
             o.EventStorage = storage;
         });
         return services.BuildServiceProvider();
@@ -187,6 +211,17 @@ public sealed class StoreAndPublishTests
             }
 
             return default;
+        }
+    }
+
+    private sealed class PricesOnOrder(IEventBus bus, int count) : IEventHandler<OrderPlaced>
+    {
+        public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await bus.PublishAsync(new PriceChanged(DeterministicId.From(@event.Id, "price " + i), i), cancellationToken);
+            }
         }
     }
 
