@@ -231,6 +231,12 @@ public sealed class EventTypeRegistry
                 throw new InvalidOperationException($"Two event types are named '{name}': {existing.ClrType.FullName} and {type.FullName}. Stored events are read back by this name, so it must be unique.");
             }
 
+            if (name is null && _byType.TryGetValue(type, out Entry? known) && known.Name is not null)
+            {
+                // Another catalog (the declaring assembly's) already named this type: a referencing assembly's nameless entry adds nothing.
+                return known;
+            }
+
             var entry = new Entry(type, name, schemaVersion, typeInfo);
             _byType[type] = entry;
             if (name is not null)
