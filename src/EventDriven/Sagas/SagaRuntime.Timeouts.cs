@@ -95,6 +95,7 @@ public sealed partial class SagaRuntime<TState>
             {
                 if (instance.Evicted)
                 {
+                    Forget(correlationId, instance);
                     continue;
                 }
 

@@ -121,6 +121,7 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
             {
                 if (instance.Evicted)
                 {
+                    Forget(correlationId, instance);
                     continue;
                 }
 
@@ -351,14 +352,21 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         }
     }
 
-    /// <summary>A write-behind save failed after its step returned: count and log it, and drop the cached copy so the next event reloads.</summary>
+    /// <summary>
+    /// A write-behind save failed after its step returned: count and log it, and mark the cached copy stale so the next event reloads.
+    /// </summary>
+    /// <remarks>
+    /// Runs on the store's writer, without the instance's lock, while an event of the instance may be running: the copy stays in
+    /// <see cref="_instances"/> (only marked), so the next event still queues on its lock and drops it from there. Removing it here
+    /// would let that event create a second copy and run beside the first (e.g. both compensating).
+    /// </remarks>
     private void OnSaveFailed(SagaRecord record, Exception exception)
     {
         _metrics.SaveFailed();
         SagaLog.SaveFailed(_logger, Name, record.CorrelationId, exception);
         if (_instances.TryGetValue(record.CorrelationId, out SagaInstance<TState>? instance))
         {
-            Evict(record.CorrelationId, instance);
+            instance.Evicted = true;
         }
     }
 
@@ -381,12 +389,15 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         SagaLog.LateEvent(_logger, Name, correlationId, eventType, status, null);
     }
 
-    /// <summary>Drops the in-memory copy, so the next event reads the store again.</summary>
+    /// <summary>Drops the in-memory copy, so the next event reads the store again. Call it holding the instance's lock.</summary>
     private void Evict(string correlationId, SagaInstance<TState> instance)
     {
         instance.Evicted = true;
-        _instances.TryRemove(new KeyValuePair<string, SagaInstance<TState>>(correlationId, instance));
+        Forget(correlationId, instance);
     }
+
+    private void Forget(string correlationId, SagaInstance<TState> instance)
+        => _instances.TryRemove(new KeyValuePair<string, SagaInstance<TState>>(correlationId, instance));
 
     /// <summary>Moves a finished instance out of memory and remembers its id (bounded), so late events are ignored without a store read.</summary>
     private void Finish(string correlationId, SagaInstance<TState> instance)
