@@ -21,6 +21,7 @@ namespace EventDriven.Benchmarks.Generator;
 /// References are the .NET 10 reference assemblies (Basic.Reference.Assemblies.Net100) and EventDriven.dll.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class GeneratorBenchmarks
 {
     private static readonly CSharpParseOptions s_parse = new(LanguageVersion.Latest);

@@ -181,7 +181,7 @@ public sealed class RingConfig : ManualConfig
     public RingConfig()
     {
         AddColumn(new EventsPerSecondColumn());
-        AddColumn(CategoriesColumn.Default);
+        AddColumn(CategoriesColumn.Default, StatisticColumn.Median);
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
     }
 }
