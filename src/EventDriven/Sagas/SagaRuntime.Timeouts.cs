@@ -10,6 +10,9 @@ public sealed partial class SagaRuntime<TState>
     // Namespace of the ids of timeout triggers (a fixed, random UUID): DeterministicId.From(it, "<saga>/<id>/<due ticks>").
     private static readonly Guid s_timeoutNamespace = new("3b0f7a52-4f5e-4d8e-9c55-2f3c0f0c8a11");
 
+    // The longest due time System.Threading.Timer accepts (0xFFFFFFFE ms).
+    private static readonly TimeSpan s_longestTimerWait = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset> _timeouts;
     private readonly Lock _timeoutGate = new();
     private ITimer? _timer;
@@ -174,11 +177,9 @@ public sealed partial class SagaRuntime<TState>
             }
 
             _timerDue = next;
-            TimeSpan wait = next - _time.GetUtcNow();
-            if (wait < TimeSpan.Zero)
-            {
-                wait = TimeSpan.Zero;
-            }
+            // A timer waits at most ~49.7 days (Timer.Change throws beyond): a longer timeout wakes the timer early, finds nothing
+            // due, and OnTimer re-arms it for the rest.
+            TimeSpan wait = TimeSpan.FromTicks(Math.Clamp((next - _time.GetUtcNow()).Ticks, 0, s_longestTimerWait.Ticks));
 
             _timer ??= _time.CreateTimer(static self => ((SagaRuntime<TState>)self!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _timer.Change(wait, Timeout.InfiniteTimeSpan);

@@ -130,4 +130,25 @@ public sealed class SagaTimeoutTests
         Assert.Equal(["OrderOpened", "StockReserved", "CardCharged", "OrderShipped"], resumed.State.Seen);
         Assert.Equal(0, after.Counts.Started);
     }
+    [Fact]
+    public async Task Timeout_LongerThanATimerCanWait_IsArmedOnTheSystemClock_AndTheStepsEventsArePublished()
+    {
+        // System.Threading.Timer takes at most ~49.7 days; a business timeout ("pay the invoice within 90 days") is longer.
+        SagaDefinition<TestSagaState> definition = new SagaDefinition<TestSagaState>("TestSaga")
+            .StartsWith<OrderOpened>(e => e.OrderId, (s, e, ctx) =>
+            {
+                s.OrderId = e.OrderId;
+                return ctx.PublishAsync(new ReserveStock(e.OrderId) { Id = ctx.DeriveId(nameof(ReserveStock)) });
+            }, timeout: TimeSpan.FromDays(90));
+        await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus, TimeProvider.System, definition: definition);
+        Guid order = Guid.NewGuid();
+
+        await runtime.HandleAsync(new OrderOpened(order, 1m));
+
+        Assert.Single(_bus.OfType<ReserveStock>());
+        SagaSnapshot<TestSagaState>? saga = await runtime.GetAsync(order);
+        Assert.Equal(SagaStatus.Running, saga!.Status);
+        Assert.NotNull(saga.TimeoutAt);
+        Assert.Equal(0, await runtime.FireDueTimeoutsAsync());
+    }
 }
