@@ -400,8 +400,12 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     {
         if (_storeWriter is not null && _options.NoHandlerBehavior != NoHandlerBehavior.Throw)
         {
-            // Store-and-publish records every published event, also one nobody handles (yet): the store is the history.
-            return new ValueTask(_storeWriter.StoreOneAsync(@event, CancellationToken.None));
+            // Store-and-publish records every published event, also one nobody handles (yet): the store is the history. On the ring it
+            // travels like any event (an empty route), so it is stored in publication order with the events around it.
+            EventRing[] rings = _rings;
+            return rings.Length == 0
+                ? new ValueTask(_storeWriter.StoreOneAsync(@event, CancellationToken.None))
+                : Enqueue(rings, GetOrAddRoute<TEvent>(), @event, CancellationToken.None);
         }
 
         if (_options.NoHandlerBehavior == NoHandlerBehavior.Throw)

@@ -61,7 +61,9 @@ internal sealed class InboxMarkWriter : IDisposable
 
         if (commit)
         {
-            CommitQueued(mark);
+            // Committed on the pool, never on the caller: the caller is usually a ring consumer, which must not wait for a disk sync
+            // per event (InboxDispatch does not await the mark; it only needs it to land).
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.CommitQueued(own: null), this, preferLocal: false);
         }
 
         return mark.Task;

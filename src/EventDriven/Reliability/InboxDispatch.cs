@@ -32,7 +32,18 @@ public static class InboxDispatch
         }
 
         await handler.HandleAsync(@event, cancellationToken).ConfigureAwait(false);
-        ValueTask<bool> mark = inbox.MarkProcessedAsync(consumer, key.Item3, CancellationToken.None);
+        ValueTask<bool> mark;
+        try
+        {
+            mark = inbox.MarkProcessedAsync(consumer, key.Item3, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The handler succeeded; failing to record it must not make the bus retry it (e.g. an inbox disposed during shutdown).
+            Interlocked.Increment(ref s_failedMarks);
+            return;
+        }
+
         if (mark.IsCompleted)
         {
             Observe(mark);
