@@ -10,13 +10,22 @@ namespace EventDriven.Sqlite;
 /// fails alone), commits once, and only then completes each append.
 /// </summary>
 /// <remarks>
+/// <para>
 /// One commit (one fsync with <see cref="SqliteSynchronous.Full"/>) covers every append of the group, so durability costs each
 /// append the latency of one commit but not throughput: the more producers wait, the larger the groups. The thread is dedicated
 /// because every SQLite call blocks (a commit waits for the disk); it sleeps on a monitor while nothing is queued. The statements
-/// are prepared once and reused with new parameter values.
+/// are prepared once and run through SQLite's own API (<see cref="SqliteStatement"/>).
+/// </para>
+/// <para>
+/// The head of each recently written stream (its last version and position) and the store's last position are remembered between
+/// groups, so a one-event append costs one INSERT. They are trusted only while no other connection has committed to the file
+/// (<c>PRAGMA data_version</c> is unchanged since this writer's last commit): another store, process or component writing to the
+/// same file makes the writer read them again from the table.
+/// </para>
 /// </remarks>
 internal sealed class EventStoreWriter
 {
+    private const int MaxCachedStreams = 65_536;
     private static readonly IReadOnlyList<Guid> s_noDuplicates = Array.Empty<Guid>();
 
     private readonly SqliteConnection _connection;
@@ -25,34 +34,29 @@ internal sealed class EventStoreWriter
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<Guid> _idsOfAppend = [];
+    private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal);
     private List<PendingAppend> _queue = [];
     private List<PendingAppend> _taken = [];
     private bool _writerSleeping;
     private bool _closing;
 
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _commit;
-    private readonly SqliteCommand _rollback;
-    private readonly SqliteCommand _savepoint;
-    private readonly SqliteCommand _releaseSavepoint;
-    private readonly SqliteCommand _rollbackToSavepoint;
-    private readonly SqliteCommand _lastPosition;
-    private readonly SqliteCommand _streamHead;
-    private readonly SqliteParameter _streamHeadStreamId;
-    private readonly SqliteCommand _idExists;
-    private readonly SqliteParameter _idExistsId;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _position;
-    private readonly SqliteParameter _streamId;
-    private readonly SqliteParameter _streamVersion;
-    private readonly SqliteParameter _eventId;
-    private readonly SqliteParameter _eventType;
-    private readonly SqliteParameter _schemaVersion;
-    private readonly SqliteParameter _occurredAt;
-    private readonly SqliteParameter _causationId;
-    private readonly SqliteParameter _correlationId;
-    private readonly SqliteParameter _metadata;
-    private readonly SqliteParameter _payload;
+    // What this writer knows of the file; valid while _dataVersion is what PRAGMA data_version says (no other connection committed).
+    private long _dataVersion = -1;
+    private long _lastPosition;
+    private long _groups;
+    private long _groupedAppends;
+
+    private readonly SqliteStatement _begin;
+    private readonly SqliteStatement _commit;
+    private readonly SqliteStatement _rollback;
+    private readonly SqliteStatement _savepoint;
+    private readonly SqliteStatement _releaseSavepoint;
+    private readonly SqliteStatement _rollbackToSavepoint;
+    private readonly SqliteStatement _readDataVersion;
+    private readonly SqliteStatement _readLastPosition;
+    private readonly SqliteStatement _readStreamHead;
+    private readonly SqliteStatement _idExists;
+    private readonly SqliteStatement _insert;
 
     /// <summary>Takes ownership of <paramref name="connection"/> (open, schema in place) and starts the writer thread.</summary>
     public EventStoreWriter(SqliteConnection connection, int maxBatchSize, string databasePath)
@@ -60,36 +64,24 @@ internal sealed class EventStoreWriter
         _connection = connection;
         _maxBatchSize = maxBatchSize;
 
-        _begin = Prepare("BEGIN IMMEDIATE");
-        _commit = Prepare("COMMIT");
-        _rollback = Prepare("ROLLBACK");
-        _savepoint = Prepare("SAVEPOINT append");
-        _releaseSavepoint = Prepare("RELEASE append");
-        _rollbackToSavepoint = Prepare("ROLLBACK TO append");
-        _lastPosition = Prepare("SELECT coalesce(max(position), 0) FROM events");
-        _streamHead = Prepare("SELECT stream_version, position FROM events WHERE stream_id = $stream_id ORDER BY stream_version DESC LIMIT 1", out _streamHeadStreamId, "$stream_id", SqliteType.Text);
-        _idExists = Prepare("SELECT 1 FROM events WHERE event_id = $event_id", out _idExistsId, "$event_id", SqliteType.Blob);
+        _begin = new(connection, "BEGIN IMMEDIATE");
+        _commit = new(connection, "COMMIT");
+        _rollback = new(connection, "ROLLBACK");
+        _savepoint = new(connection, "SAVEPOINT append");
+        _releaseSavepoint = new(connection, "RELEASE append");
+        _rollbackToSavepoint = new(connection, "ROLLBACK TO append");
+        _readDataVersion = new(connection, "PRAGMA data_version");
+        _readLastPosition = new(connection, "SELECT coalesce(max(position), 0) FROM events");
+        _readStreamHead = new(connection, "SELECT stream_version, position FROM events WHERE stream_id = ?1 ORDER BY stream_version DESC LIMIT 1");
+        _idExists = new(connection, "SELECT 1 FROM events WHERE event_id = ?1");
 
-        // ON CONFLICT(event_id) only: a duplicate id is skipped (and reported), while a clash on (stream_id, stream_version),
+        // ON CONFLICT (event_id) only: a duplicate id is skipped (and reported), while a clash on (stream_id, stream_version),
         // which the version check rules out, would still fail loudly.
-        _insert = _connection.CreateCommand();
-        _insert.CommandText = """
+        _insert = new(connection, """
             INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload)
-            VALUES ($position, $stream_id, $stream_version, $event_id, $event_type, $schema_version, $occurred_at, $causation_id, $correlation_id, $metadata, $payload)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             ON CONFLICT (event_id) DO NOTHING
-            """;
-        _position = _insert.Parameters.Add("$position", SqliteType.Integer);
-        _streamId = _insert.Parameters.Add("$stream_id", SqliteType.Text);
-        _streamVersion = _insert.Parameters.Add("$stream_version", SqliteType.Integer);
-        _eventId = _insert.Parameters.Add("$event_id", SqliteType.Blob);
-        _eventType = _insert.Parameters.Add("$event_type", SqliteType.Text);
-        _schemaVersion = _insert.Parameters.Add("$schema_version", SqliteType.Integer);
-        _occurredAt = _insert.Parameters.Add("$occurred_at", SqliteType.Integer);
-        _causationId = _insert.Parameters.Add("$causation_id", SqliteType.Blob);
-        _correlationId = _insert.Parameters.Add("$correlation_id", SqliteType.Blob);
-        _metadata = _insert.Parameters.Add("$metadata", SqliteType.Text);
-        _payload = _insert.Parameters.Add("$payload", SqliteType.Blob);
-        _insert.Prepare();
+            """);
 
         _thread = new Thread(Run)
         {
@@ -101,6 +93,12 @@ internal sealed class EventStoreWriter
 
     /// <summary>Completes when the writer has committed everything queued before <see cref="Close"/> and released its connection.</summary>
     public Task Stopped => _stopped.Task;
+
+    /// <summary>How many group transactions the writer has run (for the benchmarks' group-size figure).</summary>
+    public long Groups => Volatile.Read(ref _groups);
+
+    /// <summary>How many appends those transactions held.</summary>
+    public long GroupedAppends => Volatile.Read(ref _groupedAppends);
 
     /// <summary>Queues <paramref name="append"/> for the next group; false once the store is closing.</summary>
     public bool TryEnqueue(PendingAppend append)
@@ -132,23 +130,6 @@ internal sealed class EventStoreWriter
         }
     }
 
-    private SqliteCommand Prepare(string sql)
-    {
-        SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Prepare();
-        return command;
-    }
-
-    private SqliteCommand Prepare(string sql, out SqliteParameter parameter, string name, SqliteType type)
-    {
-        SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = sql;
-        parameter = command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
-    }
-
     private void Run()
     {
         try
@@ -176,7 +157,11 @@ internal sealed class EventStoreWriter
         }
         finally
         {
-            DisposeCommands();
+            foreach (SqliteStatement statement in (ReadOnlySpan<SqliteStatement>)[_begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _readDataVersion, _readLastPosition, _readStreamHead, _idExists, _insert])
+            {
+                statement.Dispose();
+            }
+
             _connection.Dispose();
             _stopped.TrySetResult();
         }
@@ -208,8 +193,8 @@ internal sealed class EventStoreWriter
     {
         try
         {
-            _begin.ExecuteNonQuery();
-            long position = (long)_lastPosition.ExecuteScalar()!;
+            _begin.Execute();
+            RefreshWhatOthersChanged();
             for (int i = start; i < end; i++)
             {
                 PendingAppend append = _taken[i];
@@ -221,7 +206,7 @@ internal sealed class EventStoreWriter
 
                 try
                 {
-                    append.Succeed(Apply(append, ref position));
+                    append.Succeed(Apply(append));
                 }
                 catch (ConcurrencyException ex)
                 {
@@ -229,21 +214,23 @@ internal sealed class EventStoreWriter
                 }
                 catch (Exception ex) when (ex is SqliteException or InvalidOperationException && SqliteSchema.IsInTransaction(_connection))
                 {
-                    // This append alone failed and its savepoint was rolled back; the group goes on.
+                    // This append alone failed and its rows were rolled back; the group goes on.
                     append.Fail(ex);
                 }
             }
 
-            _commit.ExecuteNonQuery();
+            _commit.Execute();
         }
         catch (Exception ex)
         {
-            // The transaction could not be committed (a full disk, an I/O error): nothing of the group was written.
+            // The transaction could not be committed (a full disk, an I/O error): nothing of the group was written, and what this
+            // writer remembered of the file may be wrong.
+            _dataVersion = -1;
             if (SqliteSchema.IsInTransaction(_connection))
             {
                 try
                 {
-                    _rollback.ExecuteNonQuery();
+                    _rollback.Execute();
                 }
                 catch (SqliteException)
                 {
@@ -260,19 +247,38 @@ internal sealed class EventStoreWriter
             }
         }
 
+        Volatile.Write(ref _groups, _groups + 1);
+        Volatile.Write(ref _groupedAppends, _groupedAppends + (end - start));
         for (int i = start; i < end; i++)
         {
             _taken[i].Complete();
         }
     }
 
-    private AppendResult Apply(PendingAppend append, ref long position)
+    /// <summary>
+    /// Inside the group's transaction (so nobody else can write until it ends): if another connection committed since this writer's
+    /// last commit, forget the remembered stream heads and read the last position again.
+    /// </summary>
+    private void RefreshWhatOthersChanged()
+    {
+        _readDataVersion.TryReadFirstRow(out long dataVersion, out _);
+        if (dataVersion == _dataVersion)
+        {
+            return;
+        }
+
+        _heads.Clear();
+        _readLastPosition.TryReadFirstRow(out _lastPosition, out _);
+        _dataVersion = dataVersion;
+    }
+
+    private AppendResult Apply(PendingAppend append)
     {
         EventToAppend[] events = append.Events;
-        (long version, long lastPosition) = ReadStreamHead(append.StreamId);
+        StreamHead head = ReadStreamHead(append.StreamId);
         if (events.Length == 1)
         {
-            return ApplySingle(append, version, lastPosition, ref position);
+            return ApplySingle(append, head);
         }
 
         // Which events are new: an id already stored, or repeated within this append, is skipped and reported.
@@ -293,17 +299,18 @@ internal sealed class EventStoreWriter
         if (fresh == 0)
         {
             // Every event is already stored: a retry of an append that succeeded. No version check, so the retry is safe.
-            return new AppendResult(version, lastPosition, 0, (IReadOnlyList<Guid>?)duplicates ?? s_noDuplicates);
+            return new AppendResult(head.Version, head.Position, 0, (IReadOnlyList<Guid>?)duplicates ?? s_noDuplicates);
         }
 
-        if (!append.ExpectedVersion.IsSatisfiedBy(version))
+        if (!append.ExpectedVersion.IsSatisfiedBy(head.Version))
         {
-            throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, version);
+            throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, head.Version);
         }
 
         // Several rows: a savepoint makes them all-or-nothing within the group's transaction.
-        long positionBefore = position;
-        _savepoint.ExecuteNonQuery();
+        long version = head.Version;
+        long position = _lastPosition;
+        _savepoint.Execute();
         try
         {
             for (int i = 0; i < events.Length; i++)
@@ -319,20 +326,20 @@ internal sealed class EventStoreWriter
                 }
             }
 
-            _releaseSavepoint.ExecuteNonQuery();
+            _releaseSavepoint.Execute();
         }
         catch
         {
-            position = positionBefore;
             if (SqliteSchema.IsInTransaction(_connection))
             {
-                _rollbackToSavepoint.ExecuteNonQuery();
-                _releaseSavepoint.ExecuteNonQuery();
+                _rollbackToSavepoint.Execute();
+                _releaseSavepoint.Execute();
             }
 
             throw;
         }
 
+        Advance(append.StreamId, version, position);
         return new AppendResult(version, position, fresh, (IReadOnlyList<Guid>?)duplicates ?? s_noDuplicates);
     }
 
@@ -340,63 +347,83 @@ internal sealed class EventStoreWriter
     /// The common case, one event: no savepoint (one statement is atomic on its own) and, when the version check passes, no separate
     /// duplicate lookup (the insert's ON CONFLICT finds it).
     /// </summary>
-    private AppendResult ApplySingle(PendingAppend append, long version, long lastPosition, ref long position)
+    private AppendResult ApplySingle(PendingAppend append, StreamHead head)
     {
         EventToAppend item = append.Events[0];
         Guid id = item.Event.Id;
-        if (!append.ExpectedVersion.IsSatisfiedBy(version))
+        if (!append.ExpectedVersion.IsSatisfiedBy(head.Version))
         {
             if (IdExists(id))
             {
-                return new AppendResult(version, lastPosition, 0, [id]);
+                return new AppendResult(head.Version, head.Position, 0, [id]);
             }
 
-            throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, version);
+            throw new ConcurrencyException(append.StreamId, append.ExpectedVersion, head.Version);
         }
 
-        if (Insert(append.StreamId, version + 1, position + 1, item, append.Serialized[0]) == 0)
+        long version = head.Version + 1;
+        long position = _lastPosition + 1;
+        if (Insert(append.StreamId, version, position, item, append.Serialized[0]) == 0)
         {
-            return new AppendResult(version, lastPosition, 0, [id]);
+            return new AppendResult(head.Version, head.Position, 0, [id]);
         }
 
-        position++;
-        return new AppendResult(version + 1, position, 1, s_noDuplicates);
+        Advance(append.StreamId, version, position);
+        return new AppendResult(version, position, 1, s_noDuplicates);
     }
 
-    private (long Version, long Position) ReadStreamHead(string streamId)
+    private StreamHead ReadStreamHead(string streamId)
     {
-        _streamHeadStreamId.Value = streamId;
-        using SqliteDataReader reader = _streamHead.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (-1, 0);
+        if (_heads.TryGetValue(streamId, out StreamHead head))
+        {
+            return head;
+        }
+
+        _readStreamHead.Bind(1, streamId);
+        head = _readStreamHead.TryReadFirstRow(out long version, out long position) ? new StreamHead(version, position) : new StreamHead(-1, 0);
+        Remember(streamId, head);
+        return head;
+    }
+
+    private void Advance(string streamId, long version, long position)
+    {
+        _lastPosition = position;
+        Remember(streamId, new StreamHead(version, position));
+    }
+
+    private void Remember(string streamId, StreamHead head)
+    {
+        if (_heads.Count >= MaxCachedStreams && !_heads.ContainsKey(streamId))
+        {
+            // Bounded memory for stores of millions of streams: start over (a miss costs one indexed lookup).
+            _heads.Clear();
+        }
+
+        _heads[streamId] = head;
     }
 
     private bool IdExists(Guid id)
     {
-        _idExistsId.Value = id;
-        return _idExists.ExecuteScalar() is not null;
+        _idExists.Bind(1, id);
+        return _idExists.TryReadFirstRow(out _, out _);
     }
 
     private int Insert(string streamId, long streamVersion, long position, EventToAppend item, SerializedEvent serialized)
     {
-        _position.Value = position;
-        _streamId.Value = streamId;
-        _streamVersion.Value = streamVersion;
-        _eventId.Value = item.Event.Id;
-        _eventType.Value = serialized.EventType;
-        _schemaVersion.Value = serialized.SchemaVersion;
-        _occurredAt.Value = item.Event.OccurredAt.UtcTicks;
-        _causationId.Value = item.CausationId is { } causation ? causation : DBNull.Value;
-        _correlationId.Value = item.CorrelationId is { } correlation ? correlation : DBNull.Value;
-        _metadata.Value = (object?)item.Metadata ?? DBNull.Value;
-        _payload.Value = serialized.Payload;
-        return _insert.ExecuteNonQuery();
+        _insert.Bind(1, position);
+        _insert.Bind(2, streamId);
+        _insert.Bind(3, streamVersion);
+        _insert.Bind(4, item.Event.Id);
+        _insert.Bind(5, serialized.EventType);
+        _insert.Bind(6, serialized.SchemaVersion);
+        _insert.Bind(7, item.Event.OccurredAt.UtcTicks);
+        _insert.Bind(8, item.CausationId);
+        _insert.Bind(9, item.CorrelationId);
+        _insert.Bind(10, item.Metadata);
+        _insert.Bind(11, serialized.Payload);
+        return _insert.Execute();
     }
 
-    private void DisposeCommands()
-    {
-        foreach (SqliteCommand command in (ReadOnlySpan<SqliteCommand>)[_begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _lastPosition, _streamHead, _idExists, _insert])
-        {
-            command.Dispose();
-        }
-    }
+    /// <summary>A stream's last version (-1 when empty) and the position of its last event (0 when empty).</summary>
+    private readonly record struct StreamHead(long Version, long Position);
 }

@@ -201,6 +201,48 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ARowWrittenByAnotherConnection_IsSeenByTheNextVersionCheckAndPosition()
+    {
+        await using SqliteEventStore store = Open();
+        await store.AppendAsync("cart-1", Items(new ItemAdded("cart-1", "A", 1)), ExpectedVersion.NoStream);
+
+        // The writer remembers the stream's head; a commit by anyone else must make it read the head again.
+        using (SqliteConnection raw = _file.OpenRaw())
+        {
+            Execute(raw, "INSERT INTO events (position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, payload) VALUES (2, 'cart-1', 1, randomblob(16), 'ItemAdded', 1, 0, x'7b7d')");
+        }
+
+        await Assert.ThrowsAsync<ConcurrencyException>(async () => await store.AppendAsync("cart-1", Items(new ItemAdded("cart-1", "B", 1)), ExpectedVersion.Exactly(0)));
+        AppendResult result = await store.AppendAsync("cart-1", Items(new ItemAdded("cart-1", "C", 1)), ExpectedVersion.Exactly(1));
+
+        Assert.Equal(2, result.StreamVersion);
+        Assert.Equal(3, result.LastPosition);
+    }
+
+    [Fact]
+    public async Task ManyStreamsQueuedTogether_EachKeepItsOwnVersions()
+    {
+        await using SqliteEventStore store = Open();
+        var appends = new List<ValueTask<AppendResult>>();
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                ExpectedVersion expected = round == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(0);
+                appends.Add(store.AppendAsync("cart-" + i, Items(new ItemAdded("cart-" + i, "A", round)), expected));
+            }
+        }
+
+        foreach (ValueTask<AppendResult> append in appends)
+        {
+            await append;
+        }
+
+        Assert.Equal(1, await store.GetStreamVersionAsync("cart-299"));
+        Assert.Equal(600, await store.GetLastPositionAsync());
+    }
+
+    [Fact]
     public void Options_OutOfRange_AreRejectedByName()
     {
         Assert.Contains("MaxBatchSize", Assert.Throws<ArgumentException>(() => new SqliteEventStore(new SqliteStoreOptions { DatabasePath = _file.Path, MaxBatchSize = 0 })).Message, StringComparison.Ordinal);
