@@ -73,6 +73,39 @@ public sealed class StoreAndPublishTests
         Assert.Equal(1, await store.GetLastPositionAsync());
     }
 
+    [Theory]
+    [InlineData(DispatchMode.RingBuffer)]
+    [InlineData(DispatchMode.Inline)]
+    public async Task Events_nobody_handles_are_stored_in_publication_order_with_the_others(DispatchMode mode)
+    {
+        InMemoryEventStore store = StoreTestJson.CreateStore();
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton<IEventStore>(store);
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = mode;
+            o.RingBufferCapacity = 1024;
+            o.EventStorage = EventStorage.AfterDispatch;
+            o.StreamSelector = _ => "everything";
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        EventBus bus = provider.GetRequiredService<EventBus>();
+
+        List<Guid> published = [];
+        for (int i = 0; i < 200; i++)
+        {
+            // CouponApplied has no handler at all; OrderPlaced has four, one of which publishes a PriceChanged.
+            IEvent @event = i % 3 == 0 ? new CouponApplied("C" + i) : new OrderPlaced(Guid.NewGuid());
+            published.Add(@event.Id);
+            await (@event is CouponApplied coupon ? bus.PublishAsync(coupon) : bus.PublishAsync((OrderPlaced)@event));
+        }
+
+        await bus.StopAsync();
+
+        List<Guid> stored = (await ReadAllAsync(store)).Where(e => e.EventType != "PriceChanged").Select(e => e.EventId).ToList();
+        Assert.Equal(published, stored);
+    }
+
     [Fact]
     public async Task Storage_without_a_registered_store_fails_when_the_bus_is_built_and_names_the_fix()
     {
