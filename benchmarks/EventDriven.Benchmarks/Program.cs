@@ -8,6 +8,11 @@ if (args is ["--idle-cpu", .. var idleArgs])
     return await EventDriven.Benchmarks.IdleCost.RunAsync(idleArgs);
 }
 
+if (args is ["--store-throughput", .. var storeArgs])
+{
+    return await EventDriven.Benchmarks.Store.StoreThroughput.RunAsync(storeArgs);
+}
+
 // `--quick`: a short in-process job so CI proves the benchmarks still compile and run; its numbers are not meant to be judged.
 bool quick = args.Contains("--quick");
 string[] rest = args.Where(a => a != "--quick").ToArray();
