@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ECommerce.Simulation;
-using EventDriven;
 
 namespace ECommerce.Cli;
 
@@ -25,11 +24,10 @@ public static class ShopCommand
         Option<bool> inMemory = new("--in-memory") { Description = "Keep events in an in-memory store instead of SQLite: not durable, for comparing the cost of durability." };
         Option<bool> keep = new("--keep") { Description = "Keep the existing database and add this run's events to it." };
         Option<bool> noProgress = new("--no-progress") { Description = "Print no progress while running, only the summary." };
-        Option<DispatchMode> dispatch = new("--dispatch") { Description = "RingBuffer (default) or Inline.", DefaultValueFactory = _ => DispatchMode.RingBuffer };
 
         var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite. Ends with the invariants' verdict.")
         {
-            orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, keep, noProgress, dispatch,
+            orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, keep, noProgress,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -45,7 +43,6 @@ public static class ShopCommand
                 DatabasePath = result.GetValue(inMemory) ? null : result.GetValue(db),
                 Keep = result.GetValue(keep),
                 Progress = !result.GetValue(noProgress),
-                DispatchMode = result.GetValue(dispatch),
             };
 
             try

@@ -36,7 +36,11 @@ public sealed record ShopJobOptions
     /// <summary>Progress as a bar redrawn in place (a terminal) rather than periodic lines (a log). Default: a terminal unless the output is redirected.</summary>
     public bool InteractiveProgress { get; init; } = !Console.IsOutputRedirected;
 
-    /// <summary>How handlers run: through the ring buffer (default) or on the publishing thread.</summary>
+    /// <summary>
+    /// How handlers run. The shop's services keep their state in plain collections and rely on the ring's single consumer running
+    /// one handler at a time; inline dispatch would run them on every publishing thread at once (the customers, the saga's timeout
+    /// timer), so the job refuses it.
+    /// </summary>
     public DispatchMode DispatchMode { get; init; } = DispatchMode.RingBuffer;
 
     /// <summary>How long the run may go without any order finishing before it gives up waiting. Default 30 s.</summary>
@@ -65,6 +69,11 @@ public sealed record ShopJobOptions
         if (double.IsNaN(TransientFailureRate) || TransientFailureRate is < 0 or > 1)
         {
             throw new ArgumentException($"--transient-failure-rate is {TransientFailureRate}; a rate is a share between 0 and 1.");
+        }
+
+        if (DispatchMode != DispatchMode.RingBuffer)
+        {
+            throw new ArgumentException($"DispatchMode {DispatchMode} is not supported by the shop: its services rely on the ring's single consumer (one handler at a time), and the bus retries failed handlers on the ring only.");
         }
 
         if (PaymentTimeout <= TimeSpan.Zero)
