@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using ECommerce.Cli;
 using ECommerce.Invariants;
@@ -27,6 +28,13 @@ public static class RunSummary
         output.WriteLine(string.Create(c, $"  cancelled  {monitor.Cancelled,9:N0}   compensated: stock released, customer notified ({reasons.GetValueOrDefault("PaymentDeclined"):N0} payment declined, {reasons.GetValueOrDefault("PaymentTimedOut"):N0} payment timed out)"));
         output.WriteLine(string.Create(c, $"throughput   {monitor.Finished / seconds,9:N0} orders/s, {handled / seconds:N0} events/s ({handled:N0} events in {seconds:0.00} s, stored durably before dispatch)"));
         output.WriteLine(string.Create(c, $"latency      submit → final state: p50 {Format(monitor.Latency.Percentile(50))}, p99 {Format(monitor.Latency.Percentile(99))}, max {Format(monitor.Latency.Percentile(100))}"));
+
+        if (monitor.FirstFinishedAt != 0)
+        {
+            DateTime firstFinished = DateTime.Now - Stopwatch.GetElapsedTime(monitor.FirstFinishedAt);
+            double startup = (firstFinished - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+            output.WriteLine(string.Create(c, $"start-up     first order through its whole flow {startup:N0} ms after the process started"));
+        }
 
         output.WriteLine("events handled per type:");
         foreach ((string eventType, long count) in run.Metrics.Handled.OrderByDescending(static p => p.Value).ThenBy(static p => p.Key, StringComparer.Ordinal))
