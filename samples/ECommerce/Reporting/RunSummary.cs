@@ -39,7 +39,7 @@ public static class RunSummary
         output.WriteLine("events handled per type:");
         foreach ((string eventType, long count) in run.Metrics.Handled.OrderByDescending(static p => p.Value).ThenBy(static p => p.Key, StringComparer.Ordinal))
         {
-            output.WriteLine(string.Create(c, $"  {eventType,-22} {count,9:N0}"));
+            output.WriteLine(string.Create(c, $"  {eventType,-26} {count,9:N0}"));
         }
 
         long failures = run.Metrics.Failures.Values.Sum();
