@@ -48,7 +48,7 @@ namespace EventDriven.Generators
                     }
                 }
 
-                foreach (INamedTypeSymbol published in FindPublishedEventTypes(handler, context, eventInterface, cancellationToken))
+                foreach (INamedTypeSymbol published in PublishCalls.FindPublishedEventTypes(handler, context, e => e.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default), cancellationToken))
                 {
                     AddIfUsable(published, eventInterface, compilation, eventTypes);
                 }
@@ -142,42 +142,6 @@ namespace EventDriven.Generators
                 if (!eventTypes.ContainsKey(key))
                 {
                     eventTypes.Add(key, eventType);
-                }
-            }
-
-            /// <summary>
-            /// The events the handler publishes through a generic <c>PublishAsync&lt;T&gt;</c> in its own source, the same calls the topology
-            /// manifest lists. Calls hidden behind helpers in other types are not seen.
-            /// </summary>
-            private static IEnumerable<INamedTypeSymbol> FindPublishedEventTypes(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context, INamedTypeSymbol eventInterface, CancellationToken cancellationToken)
-            {
-                foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-                {
-                    SyntaxNode declaration = reference.GetSyntax(cancellationToken);
-                    SemanticModel? model = null;
-                    foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                    {
-                        string? name = invocation.Expression switch
-                        {
-                            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                            SimpleNameSyntax simple => simple.Identifier.ValueText,
-                            _ => null,
-                        };
-                        if (name != "PublishAsync")
-                        {
-                            continue;
-                        }
-
-                        model ??= declaration.SyntaxTree == context.TargetNode.SyntaxTree
-                            ? context.SemanticModel
-                            : context.SemanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
-                        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsGenericMethod: true } method
-                            && method.TypeArguments[0] is INamedTypeSymbol eventType
-                            && eventType.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default))
-                        {
-                            yield return eventType;
-                        }
-                    }
                 }
             }
 

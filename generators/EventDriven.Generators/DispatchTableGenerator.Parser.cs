@@ -326,33 +326,9 @@ namespace EventDriven.Generators
             private static EquatableArray<string> FindPublishedEvents(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
                 var published = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+                foreach (INamedTypeSymbol eventType in PublishCalls.FindPublishedEventTypes(type, context, static e => e.AllInterfaces.Any(static i => i.ToDisplayString(s_displayFormat) == EventInterfaceName), cancellationToken))
                 {
-                    SyntaxNode declaration = reference.GetSyntax(cancellationToken);
-                    SemanticModel? model = null;
-                    foreach (InvocationExpressionSyntax invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                    {
-                        string? name = invocation.Expression switch
-                        {
-                            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                            SimpleNameSyntax simple => simple.Identifier.ValueText,
-                            _ => null,
-                        };
-                        if (name != "PublishAsync")
-                        {
-                            continue;
-                        }
-
-                        model ??= declaration.SyntaxTree == context.TargetNode.SyntaxTree
-                            ? context.SemanticModel
-                            : context.SemanticModel.Compilation.GetSemanticModel(declaration.SyntaxTree);
-                        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { IsGenericMethod: true } method
-                            && method.TypeArguments[0] is INamedTypeSymbol eventType
-                            && eventType.AllInterfaces.Any(static i => i.ToDisplayString(s_displayFormat) == EventInterfaceName))
-                        {
-                            published.Add(eventType.ToDisplayString(s_displayFormat));
-                        }
-                    }
+                    published.Add(eventType.ToDisplayString(s_displayFormat));
                 }
 
                 return published.ToEquatableArray();
