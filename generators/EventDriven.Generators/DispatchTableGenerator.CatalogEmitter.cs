@@ -24,19 +24,9 @@ namespace EventDriven.Generators
             private const string Options = "global::System.Text.Json.JsonSerializerOptions";
             private const string Serialization = "global::EventDriven.Serialization.";
 
-            private static readonly string s_generatedCode =
-                "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(CatalogEmitter).Assembly.GetName().Version + "\")]";
+            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
 
-            public static string CatalogClassName(string assemblyName)
-            {
-                var name = new StringBuilder("EventTypeCatalog_");
-                foreach (char c in assemblyName)
-                {
-                    name.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-                }
-
-                return name.ToString();
-            }
+            public static string CatalogClassName(string assemblyName) => GeneratedNames.PerAssemblyClassName("EventTypeCatalog_", assemblyName);
 
             public static void Emit(SourceProductionContext output, CatalogSpec catalog)
             {

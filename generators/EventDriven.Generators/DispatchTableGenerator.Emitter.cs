@@ -23,19 +23,9 @@ namespace EventDriven.Generators
             /// <summary>The inbox field of a dispatcher with inbox handlers; a handler named <c>Inbox</c> must not get it as its field.</summary>
             private const string InboxField = "_inbox";
 
-            private static readonly string s_generatedCode =
-                "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(Emitter).Assembly.GetName().Version + "\")]";
+            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
 
-            public static string TableClassName(string assemblyName)
-            {
-                var name = new StringBuilder("EventDispatchTable_");
-                foreach (char c in assemblyName)
-                {
-                    name.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-                }
-
-                return name.ToString();
-            }
+            public static string TableClassName(string assemblyName) => GeneratedNames.PerAssemblyClassName("EventDispatchTable_", assemblyName);
 
             public static void Emit(SourceProductionContext output, TableSpec table)
             {

@@ -11,8 +11,7 @@ namespace EventDriven.Generators
         /// <summary>Writes the module initializer that hands this assembly's (and referenced assemblies') generated tables and catalogs to the runtime.</summary>
         internal static class ModuleInitializerEmitter
         {
-            private static readonly string s_generatedCode =
-                "[global::System.CodeDom.Compiler.GeneratedCode(\"EventDriven.Generators\", \"" + typeof(ModuleInitializerEmitter).Assembly.GetName().Version + "\")]";
+            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
 
             public static void Emit(SourceProductionContext output, ModuleInitializerSpec spec)
             {
