@@ -64,6 +64,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
             list.Add(item);
         }
 
+        bool completed = false;
         try
         {
             foreach (KeyValuePair<string, List<EventToAppend>> group in _byStream)
@@ -73,14 +74,19 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
 
             // The consumer is a dedicated thread: blocking it is the back-pressure a durable store needs.
             Task.WhenAll(_appends).GetAwaiter().GetResult();
+            completed = true;
         }
         finally
         {
             _appends.Clear();
             foreach (List<EventToAppend> list in _byStream.Values)
             {
-                list.Clear();
-                _spareLists.Push(list);
+                // A cancelled append may still sit in the store's queue holding its list: only lists whose appends finished are reused.
+                if (completed)
+                {
+                    list.Clear();
+                    _spareLists.Push(list);
+                }
             }
 
             _byStream.Clear();
