@@ -28,7 +28,9 @@ internal sealed class SqliteConnections
         _synchronous = options.Synchronous;
         _busyTimeout = options.BusyTimeout;
 
-        int timeoutSeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        // Microsoft.Data.Sqlite retries a busy command until this many seconds pass, and 0 means "forever": at least 1, so a
+        // BusyTimeout of zero fails (after that one second) instead of hanging behind another process's write lock.
+        int timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _dedicatedConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,

@@ -57,7 +57,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         _maxEventSize = options.MaxEventSize;
         _readPageSize = options.ReadPageSize;
 
-        int timeoutSeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        // Microsoft.Data.Sqlite retries a busy command until this many seconds pass, and 0 means "forever": at least 1, so a
+        // BusyTimeout of zero fails (after that one second) instead of hanging behind another process's write lock.
+        int timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         string writerConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,

@@ -243,6 +243,26 @@ public sealed class SqliteEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_WithBusyTimeoutZeroWhileAnotherConnectionHoldsTheWriteLock_FailsInsteadOfWaitingForever()
+    {
+        await using (Open())
+        {
+            // The file and its schema exist.
+        }
+
+        using SqliteConnection raw = _file.OpenRaw();
+        Execute(raw, "BEGIN IMMEDIATE");
+        var options = new SqliteStoreOptions { DatabasePath = _file.Path, Serializer = TestSerializer.Create(), BusyTimeout = TimeSpan.Zero };
+
+        // Zero means "do not wait"; a command timeout of zero would mean "retry forever" to Microsoft.Data.Sqlite.
+        // The generous guard only tells a hang from an answer.
+        Task opening = Task.Run(() => new SqliteEventStore(options).Dispose());
+        Task openingInbox = Task.Run(() => new SqliteInbox(options).Dispose());
+        await Assert.ThrowsAsync<SqliteException>(() => opening.WaitAsync(TimeSpan.FromSeconds(60)));
+        await Assert.ThrowsAsync<SqliteException>(() => openingInbox.WaitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public void Options_OutOfRange_AreRejectedByName()
     {
         Assert.Contains("MaxBatchSize", Assert.Throws<ArgumentException>(() => new SqliteEventStore(new SqliteStoreOptions { DatabasePath = _file.Path, MaxBatchSize = 0 })).Message, StringComparison.Ordinal);
