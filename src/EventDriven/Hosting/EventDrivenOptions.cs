@@ -83,6 +83,9 @@ public sealed class EventDrivenOptions
     public EventDrivenOptions SetRetryPolicy<THandler>(RetryPolicy policy)
         => SetRetryPolicy((typeof(THandler).FullName ?? typeof(THandler).Name).Replace('+', '.'), policy);
 
+    /// <summary>The generated tables whose handlers <c>AddEventDriven</c> registered in this container: the ones the bus routes.</summary>
+    internal List<Dispatch.IEventDispatchTable> RegisteredTables { get; } = [];
+
     internal RetryPolicy GetRetryPolicy(string handlerName)
         => _retryByHandler.TryGetValue(handlerName, out RetryPolicy? policy) ? policy : RetryPolicy;
 

@@ -45,16 +45,21 @@ public static class EventDrivenServiceCollectionExtensions
         configure(options);
         options.Validate();
 
-        IReadOnlyList<IEventDispatchTable> tables = EventDispatchTables.All;
-        foreach (IEventDispatchTable table in tables)
+        // The bus routes exactly the tables whose handlers were registered here: a table registered later in the process (an assembly
+        // loaded after this call) would otherwise be routed without its handlers in the container.
+        foreach (IEventDispatchTable table in EventDispatchTables.All)
         {
-            table.AddHandlers(services);
+            if (!options.RegisteredTables.Contains(table))
+            {
+                table.AddHandlers(services);
+                options.RegisteredTables.Add(table);
+            }
         }
 
         services.TryAddSingleton<IDeadLetterSink>(static _ => new InMemoryDeadLetterSink());
         services.TryAddSingleton(static sp => new EventBus(
             sp.GetRequiredService<EventDrivenOptions>(),
-            EventDispatchTables.All,
+            sp.GetRequiredService<EventDrivenOptions>().RegisteredTables.ToArray(),
             sp,
             sp.GetRequiredService<IDeadLetterSink>(),
             sp.GetService<IMeterFactory>(),

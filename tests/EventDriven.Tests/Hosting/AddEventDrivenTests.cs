@@ -1,3 +1,4 @@
+using EventDriven.Dispatch;
 using EventDriven.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -72,5 +73,35 @@ public sealed class AddEventDrivenTests
 
         Assert.Equal(3, host.Services.GetRequiredService<Recorder>().Calls.Count);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await bus.PublishAsync(new OrderPlaced(Guid.NewGuid())));
+    }
+
+    [Fact]
+    public async Task A_table_registered_after_AddEventDriven_is_not_routed_by_that_container_whose_handlers_it_lacks()
+    {
+        var services = new ServiceCollection().AddTestState();
+        services.AddEventDriven(o => o.DispatchMode = DispatchMode.Inline);
+        var late = new LateTable();
+        EventDispatchTables.Register(late); // e.g. an assembly loaded after AddEventDriven ran: its handlers are not in this container
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<EventBus>().StartAsync();
+
+        Assert.DoesNotContain(provider.GetRequiredService<IServiceProvider>(), late.RoutedFor);
+    }
+
+    /// <summary>A table with no handlers that remembers which containers built routes from it (harmless to every other bus in the process).</summary>
+    private sealed class LateTable : IEventDispatchTable
+    {
+        public System.Collections.Concurrent.ConcurrentBag<IServiceProvider> RoutedFor { get; } = [];
+
+        public string AssemblyName => "Late";
+
+        public EventTopology Topology { get; } = new([]);
+
+        public void AddHandlers(IServiceCollection services)
+        {
+        }
+
+        public void AddRoutes(EventRouteBuilder routes, IServiceProvider services) => RoutedFor.Add(services);
     }
 }
