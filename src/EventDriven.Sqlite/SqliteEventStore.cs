@@ -263,8 +263,10 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         long lastPosition = 0;
         if (version >= 0)
         {
+            // Version and position both from the last row read, so an append landing between the two reads cannot mismatch them.
             await foreach (StoredEvent last in ReadStreamAsync(streamId, version, cancellationToken).ConfigureAwait(false))
             {
+                version = last.StreamVersion;
                 lastPosition = last.Position;
             }
         }
