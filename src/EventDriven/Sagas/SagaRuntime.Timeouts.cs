@@ -15,6 +15,7 @@ public sealed partial class SagaRuntime<TState>
 
     private readonly PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset> _timeouts;
     private readonly Lock _timeoutGate = new();
+    private readonly Dictionary<string, int> _timeoutFailures = new(StringComparer.Ordinal);
     private ITimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private bool _timerStopped;
@@ -48,7 +49,7 @@ public sealed partial class SagaRuntime<TState>
     /// Fires every armed timeout due at the <see cref="TimeProvider"/>'s current time and returns how many fired. The runtime's timer
     /// calls it; tests with a fake clock may call it after advancing time. A timeout fires once, however often this is called.
     /// </summary>
-    /// <remarks>A timeout whose handling throws is logged and left stored: it is armed again when the runtime next starts.</remarks>
+    /// <remarks>A timeout whose handling throws is logged and tried again after 1 s, 2 s, 4 s … (at most 5 minutes apart) until it fires; it stays stored, so a restart arms it too.</remarks>
     public async Task<int> FireDueTimeoutsAsync(CancellationToken cancellationToken = default)
     {
         List<(string CorrelationId, DateTimeOffset Due)> due = [];
@@ -75,6 +76,13 @@ public sealed partial class SagaRuntime<TState>
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 SagaLog.TimeoutFailed(_logger, Name, correlationId, exception);
+                RetryLater(correlationId, dueAt, now);
+                continue;
+            }
+
+            lock (_timeoutGate)
+            {
+                _timeoutFailures.Remove(correlationId);
             }
         }
 
@@ -143,6 +151,21 @@ public sealed partial class SagaRuntime<TState>
 
             await PublishAsync(outbox, cancellationToken).ConfigureAwait(false);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Queues a timeout whose handling threw again, after 1 s, 2 s, 4 s … up to 5 minutes: a store that was briefly unavailable must
+    /// not leave the saga waiting for a restart. The instance's own due time is unchanged, so the retry fires it as the same timeout.
+    /// </summary>
+    private void RetryLater(string correlationId, DateTimeOffset dueAt, DateTimeOffset now)
+    {
+        lock (_timeoutGate)
+        {
+            int failures = _timeoutFailures.GetValueOrDefault(correlationId) + 1;
+            _timeoutFailures[correlationId] = failures;
+            TimeSpan delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(failures - 1, 16))));
+            _timeouts.Enqueue((correlationId, dueAt), now + delay);
         }
     }
 

@@ -68,6 +68,40 @@ public sealed class SagaTimeoutTests
     }
 
     [Fact]
+    public async Task Timeout_WhoseHandlingThrows_IsTriedAgainWithoutARestart_AndFiresOnce()
+    {
+        int calls = 0;
+        SagaDefinition<TestSagaState> definition = TestSaga.Define().OnTimeout((s, ctx) =>
+        {
+            if (++calls < 3)
+            {
+                throw new IOException("the payment provider's status page is down (simulated)");
+            }
+
+            ctx.Compensate("timed out after retries");
+            return ValueTask.CompletedTask;
+        });
+        await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus, _time, definition: definition);
+        Guid order = Guid.NewGuid();
+        await runtime.HandleAsync(new OrderOpened(order, 1m));
+        await runtime.HandleAsync(new StockReserved(order));
+
+        _time.Advance(TestSaga.PaymentTimeout); // first attempt throws; retried after 1 s
+        Assert.Equal((1, SagaStatus.Running), (calls, (await runtime.GetAsync(order))!.Status));
+        _time.Advance(TimeSpan.FromSeconds(1)); // second attempt throws; retried after 2 s
+        Assert.Equal(2, calls);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        SagaSnapshot<TestSagaState>? saga = await runtime.GetAsync(order);
+        Assert.Equal(3, calls);
+        Assert.Equal(SagaStatus.Compensated, saga!.Status);
+        Assert.Equal("timed out after retries", saga.Reason);
+        Assert.Equal(2, _bus.OfType<StepUndone>().Count);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
     public async Task OnTimeout_ReplacesTheDefault_AndMayWaitLonger()
     {
         int reminders = 0;
