@@ -69,7 +69,15 @@ public sealed class SagaContext
     }
 
     /// <summary>An id for an event derived from <see cref="TriggerId"/>: the same trigger and discriminator always give the same id (see <see cref="DeterministicId"/>).</summary>
-    public Guid DeriveId(string discriminator) => DeterministicId.From(TriggerId, discriminator);
+    /// <remarks>
+    /// While compensating a step that the instance completed more than once (two events of the same step type), each compensation
+    /// gets its own ids: the discriminator is prefixed with the step and its occurrence, so a downstream inbox keeps both.
+    /// </remarks>
+    public Guid DeriveId(string discriminator)
+        => DeterministicId.From(TriggerId, DerivationScope is null ? discriminator : DerivationScope + "/" + discriminator);
+
+    /// <summary>Set while compensating a repeated step (e.g. <c>"StockReserved#2"</c>); null otherwise, so ordinary ids stay as they were.</summary>
+    internal string? DerivationScope { get; set; }
 
     /// <summary>Ends the saga successfully once this handler returns; its timeout is cleared and later events are ignored.</summary>
     public void Complete() => CompleteRequested = true;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -302,9 +303,17 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         SagaJournal journal = instance.Journal;
         journal.Reason = reason;
         context.CompensationReason = reason;
+        Dictionary<string, int> remaining = [];
+        foreach (string completed in journal.Steps)
+        {
+            remaining[completed] = remaining.GetValueOrDefault(completed) + 1;
+        }
+
+        Dictionary<string, int> total = new(remaining);
         for (int i = journal.Steps.Count - 1; i >= 0; i--)
         {
             string name = journal.Steps[i];
+            int occurrence = remaining[name]--;
             if (!_definition.StepsByName.TryGetValue(name, out SagaStep<TState>? step))
             {
                 SagaLog.UnknownStep(_logger, Name, correlationId, name, null);
@@ -313,7 +322,17 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
 
             if (step.Compensate is not null)
             {
-                await step.Compensate(state, context).ConfigureAwait(false);
+                // A step completed twice is compensated twice: give each compensation its own derived ids.
+                context.DerivationScope = total[name] > 1 ? string.Create(CultureInfo.InvariantCulture, $"{name}#{occurrence}") : null;
+                try
+                {
+                    await step.Compensate(state, context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    context.DerivationScope = null;
+                }
+
                 journal.Compensated.Add(name);
                 _metrics.CompensationRun();
             }

@@ -56,6 +56,24 @@ public sealed class SagaRuntimeTests
     }
 
     [Fact]
+    public async Task AStepCompletedTwice_IsCompensatedTwice_WithDistinctDerivedIds_AndSingleStepsKeepTheirIds()
+    {
+        await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus);
+        Guid order = Guid.NewGuid();
+        await runtime.HandleAsync(new OrderOpened(order, 5m));
+        await runtime.HandleAsync(new StockReserved(order)); // two reservations (two warehouses): two distinct events of one step
+        await runtime.HandleAsync(new StockReserved(order));
+        var declined = new ChargeDeclined(order);
+
+        await runtime.HandleAsync(declined);
+
+        StepUndone[] undone = [.. _bus.OfType<StepUndone>()];
+        Assert.Equal(["StockReserved", "StockReserved", "OrderOpened"], undone.Select(u => u.Step));
+        Assert.Equal(3, undone.Select(u => u.Id).Distinct().Count()); // a downstream inbox keeps both stock releases
+        Assert.Equal(DeterministicId.From(declined.Id, "undo/OrderOpened"), undone[2].Id); // a step done once: the id it always had
+    }
+
+    [Fact]
     public async Task RedeliveredEvents_AreIgnored_AndEachCompensationRunsExactlyOnce()
     {
         await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus);
