@@ -396,9 +396,28 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
             return;
         }
 
+        // Every follow-up is published even if one fails (inline mode: a downstream handler threw; FailFast: a full ring): the state
+        // is saved and a redelivery of the trigger is ignored as handled, so an event skipped here would never be published.
+        List<Exception>? failures = null;
         foreach (Func<IEventBus, CancellationToken, ValueTask> publish in outbox)
         {
-            await publish(_bus, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await publish(_bus, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                (failures ??= []).Add(exception);
+            }
+        }
+
+        if (failures is { Count: 1 })
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
+        else if (failures is not null)
+        {
+            throw new AggregateException($"Saga '{Name}': {failures.Count} follow-up events failed to publish; the others were published.", failures);
         }
     }
 

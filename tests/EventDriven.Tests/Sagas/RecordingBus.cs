@@ -5,6 +5,9 @@ internal sealed class RecordingBus : IEventBus
 {
     private readonly List<IEvent> _published = [];
 
+    /// <summary>When set, publishing an event it matches throws this bus's simulated failure (after recording nothing).</summary>
+    public Func<IEvent, bool>? FailWhen { get; set; }
+
     public IReadOnlyList<IEvent> Published
     {
         get
@@ -21,6 +24,11 @@ internal sealed class RecordingBus : IEventBus
     public ValueTask PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
         where TEvent : IEvent
     {
+        if (FailWhen is { } fail && fail(@event))
+        {
+            return ValueTask.FromException(new InvalidOperationException($"a downstream handler of {@event.EventType} failed (simulated)"));
+        }
+
         lock (_published)
         {
             _published.Add(@event);

@@ -74,6 +74,23 @@ public sealed class SagaRuntimeTests
     }
 
     [Fact]
+    public async Task AFollowUpThatFailsToPublish_DoesNotStopTheOthers_AndTheFailureReachesTheCaller()
+    {
+        await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus);
+        Guid order = Guid.NewGuid();
+        await runtime.HandleAsync(new OrderOpened(order, 5m));
+        await runtime.HandleAsync(new StockReserved(order));
+        _bus.FailWhen = e => e is StepUndone { Step: "StockReserved" };
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await runtime.HandleAsync(new ChargeDeclined(order)));
+
+        Assert.Contains("simulated", error.Message);
+        Assert.Equal(["OrderOpened"], _bus.OfType<StepUndone>().Select(u => u.Step)); // published after the failed one
+        Assert.Single(_bus.OfType<OrderAborted>());
+        Assert.Equal(SagaStatus.Compensated, (await runtime.GetAsync(order))!.Status);
+    }
+
+    [Fact]
     public async Task RedeliveredEvents_AreIgnored_AndEachCompensationRunsExactlyOnce()
     {
         await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus);
