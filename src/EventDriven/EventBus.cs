@@ -32,7 +32,6 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     private readonly EventDrivenMetrics _metrics;
     private readonly HandlerFailurePolicy _failurePolicy;
     private readonly EventStoreWriter? _storeWriter;
-    private readonly EventStoreWriter? _inlineStore;
     private readonly Lock _routesGate = new();
     private object?[]? _routes;
     private EventRing[] _rings = [];
@@ -57,8 +56,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                 throw new InvalidOperationException($"EventDrivenOptions.EventStorage is {options.EventStorage} but no IEventStore is registered. Register one before the bus is built (services.AddEventDrivenSqlite(...) or services.AddSingleton<IEventStore>(new InMemoryEventStore())), or set EventStorage to None.");
             }
 
-            _storeWriter = new EventStoreWriter(store, options.StreamSelector, deadLetters, _failurePolicy.Fallback);
-            _inlineStore = options.DispatchMode == DispatchMode.Inline ? _storeWriter : null;
+            _storeWriter = new EventStoreWriter(store, options.StreamSelector, _failurePolicy);
         }
     }
 
@@ -120,7 +118,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             return Enqueue(rings, route, @event, cancellationToken);
         }
 
-        return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : StoreAndDispatchAsync(route, @event, cancellationToken);
+        return _storeWriter is null ? route.DispatchAsync(@event, cancellationToken) : StoreAndDispatchAsync(route, @event, cancellationToken);
     }
 
     /// <summary>

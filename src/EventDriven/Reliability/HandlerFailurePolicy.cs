@@ -47,7 +47,12 @@ internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLett
             }
         }
 
-        var letter = new DeadLetter(@event, handlerName, failure, attempts, DateTimeOffset.UtcNow);
+        await DeadLetterAsync(new DeadLetter(@event, handlerName, failure, attempts, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands <paramref name="letter"/> to the sink, or keeps it in <see cref="Fallback"/> when the sink throws, and counts it.</summary>
+    public async ValueTask DeadLetterAsync(DeadLetter letter)
+    {
         try
         {
             await sink.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
@@ -57,6 +62,6 @@ internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLett
             await _fallback.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
         }
 
-        metrics.RecordDeadLetter(@event.EventType, handlerName);
+        metrics.RecordDeadLetter(letter.Event.EventType, letter.HandlerName);
     }
 }

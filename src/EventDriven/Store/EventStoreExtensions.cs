@@ -11,11 +11,7 @@ public static class EventStoreExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(@event);
-        EventContext context = EventContext.Current;
-        EventToAppend item = context.IsActive
-            ? new EventToAppend(@event, context.EventId, context.CorrelationId)
-            : new EventToAppend(@event);
-        await store.AppendAsync(DefaultStreamId(@event), [item], ExpectedVersion.Any, cancellationToken).ConfigureAwait(false);
+        await store.AppendAsync(DefaultStreamId(@event), [EventToAppend.LinkedToCurrentHandler(@event)], ExpectedVersion.Any, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Appends events to a stream with a concurrency check.</summary>

@@ -15,7 +15,7 @@ namespace EventDriven.Store;
 /// <see cref="HandlerName"/> and the rest of its batch is stored; any other failure (disk full, database locked) is retried with
 /// back-off, and dead-lettered only after <see cref="MaxAttempts"/> attempts.
 /// </remarks>
-internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? streamSelector, IDeadLetterSink deadLetters, InMemoryDeadLetterSink fallback, TimeProvider? time = null)
+internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? streamSelector, HandlerFailurePolicy deadLetters, TimeProvider? time = null)
 {
     /// <summary>The handler name under which events the store could not take are dead-lettered.</summary>
     public const string HandlerName = "EventDriven.EventStore";
@@ -42,7 +42,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
     public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>A writer for another consumer, over the same store (each consumer owns its batch buffers).</summary>
-    public EventStoreWriter ForConsumer() => new(store, streamSelector, deadLetters, fallback, _time);
+    public EventStoreWriter ForConsumer() => new(store, streamSelector, deadLetters, _time);
 
     /// <summary>Appends ring slots <paramref name="from"/>..<paramref name="to"/> and waits for the store. Runs on the consumer thread.</summary>
     public void StoreRange(EventRing ring, long from, long to, CancellationToken abort)
@@ -96,11 +96,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
     /// <summary>Appends one event published inline, linked to the handler that published it (if any).</summary>
     public Task StoreOneAsync(IEvent @event, CancellationToken cancellationToken)
     {
-        EventContext cause = EventContext.Current;
-        EventToAppend item = cause.IsActive
-            ? new EventToAppend(@event, cause.EventId, cause.CorrelationId)
-            : new EventToAppend(@event, null, @event.Id);
-        return AppendAsync(_streamOf(@event), [item], cancellationToken);
+        return AppendAsync(_streamOf(@event), [EventToAppend.LinkedToCurrentHandler(@event)], cancellationToken);
     }
 
     private async Task AppendAsync(string stream, IReadOnlyList<EventToAppend> items, CancellationToken abort)
@@ -118,7 +114,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
                 // One event is at fault: store the others one by one, so only the bad one is set aside.
                 if (items.Count == 1)
                 {
-                    await RejectAsync(items[0].Event, exception, attempt, abort).ConfigureAwait(false);
+                    await RejectAsync(items[0].Event, exception, attempt).ConfigureAwait(false);
                     return;
                 }
 
@@ -143,7 +139,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
             {
                 foreach (EventToAppend item in items)
                 {
-                    await RejectAsync(item.Event, exception, attempt, abort).ConfigureAwait(false);
+                    await RejectAsync(item.Event, exception, attempt).ConfigureAwait(false);
                 }
 
                 return;
@@ -151,17 +147,9 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
         }
     }
 
-    private async Task RejectAsync(IEvent @event, Exception exception, int attempts, CancellationToken abort)
+    private async Task RejectAsync(IEvent @event, Exception exception, int attempts)
     {
         Interlocked.Increment(ref _rejected);
-        var letter = new DeadLetter(@event, HandlerName, exception, attempts, _time.GetUtcNow());
-        try
-        {
-            await deadLetters.WriteAsync(letter, abort).ConfigureAwait(false);
-        }
-        catch (Exception) when (!abort.IsCancellationRequested)
-        {
-            await fallback.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
-        }
+        await deadLetters.DeadLetterAsync(new DeadLetter(@event, HandlerName, exception, attempts, _time.GetUtcNow())).ConfigureAwait(false);
     }
 }

@@ -71,24 +71,25 @@ public sealed class InMemoryEventStore : IEventStore
 
         lock (_gate)
         {
+            // One pass decides what is new: ids already stored, or repeated within this append, are duplicates.
             List<Guid> duplicates = [];
             var seen = new HashSet<Guid>();
-            int fresh = 0;
-            foreach ((EventToAppend source, _) in rows)
+            List<(EventToAppend Source, SerializedEvent Serialized)> fresh = new(rows.Length);
+            foreach ((EventToAppend Source, SerializedEvent Serialized) row in rows)
             {
-                if (_byId.ContainsKey(source.Event.Id) || !seen.Add(source.Event.Id))
+                if (_byId.ContainsKey(row.Source.Event.Id) || !seen.Add(row.Source.Event.Id))
                 {
-                    duplicates.Add(source.Event.Id);
+                    duplicates.Add(row.Source.Event.Id);
                 }
                 else
                 {
-                    fresh++;
+                    fresh.Add(row);
                 }
             }
 
             _streams.TryGetValue(streamId, out List<StoredEvent>? stream);
             long version = stream is null ? -1 : stream[^1].StreamVersion;
-            if (fresh == 0)
+            if (fresh.Count == 0)
             {
                 return ValueTask.FromResult(new AppendResult(version, stream is null ? 0 : stream[^1].Position, 0, duplicates));
             }
@@ -104,14 +105,8 @@ public sealed class InMemoryEventStore : IEventStore
                 _streams.Add(streamId, stream);
             }
 
-            seen.Clear();
-            foreach ((EventToAppend source, SerializedEvent serialized) in rows)
+            foreach ((EventToAppend source, SerializedEvent serialized) in fresh)
             {
-                if (_byId.ContainsKey(source.Event.Id) || !seen.Add(source.Event.Id))
-                {
-                    continue;
-                }
-
                 var stored = new StoredEvent(
                     _all.Count + 1, streamId, ++version, source.Event.Id, serialized.EventType, serialized.SchemaVersion, source.Event.OccurredAt,
                     source.CausationId, source.CorrelationId, source.Metadata, serialized.Payload);
@@ -120,7 +115,7 @@ public sealed class InMemoryEventStore : IEventStore
                 _byId.Add(stored.EventId, stored);
             }
 
-            return ValueTask.FromResult(new AppendResult(version, _all.Count, fresh, duplicates));
+            return ValueTask.FromResult(new AppendResult(version, _all.Count, fresh.Count, duplicates));
         }
     }
 
