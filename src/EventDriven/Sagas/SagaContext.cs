@@ -42,6 +42,9 @@ public sealed class SagaContext
     /// <summary>Why the saga is compensating (the reason given to <see cref="Compensate"/>, the compensating event's type, or <c>"timed out"</c>); <see langword="null"/> otherwise.</summary>
     public string? CompensationReason { get; internal set; }
 
+    /// <summary>Set for a <c>WhenLate</c> handler: the instance is finished, so nothing may end it again or arm its timeout.</summary>
+    internal SagaStatus? LateFor { get; set; }
+
     internal bool CompleteRequested { get; private set; }
 
     internal string? CompensateRequested { get; private set; }
@@ -80,30 +83,49 @@ public sealed class SagaContext
     internal string? DerivationScope { get; set; }
 
     /// <summary>Ends the saga successfully once this handler returns; its timeout is cleared and later events are ignored.</summary>
-    public void Complete() => CompleteRequested = true;
+    /// <exception cref="InvalidOperationException">Called from a <c>WhenLate</c> handler: the instance has already finished.</exception>
+    public void Complete()
+    {
+        ThrowIfLate(nameof(Complete));
+        CompleteRequested = true;
+    }
 
     /// <summary>
     /// Rolls the saga back once this handler returns: every completed step's compensation runs once, newest first, then the
     /// <c>WhenCompensated</c> action. Wins over <see cref="Complete"/> when both are called.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from a <c>WhenLate</c> handler: the instance has already finished.</exception>
     public void Compensate(string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
+        ThrowIfLate(nameof(Compensate));
         CompensateRequested = reason;
     }
 
     /// <summary>Arms the instance's timeout <paramref name="after"/> from <see cref="Now"/>, replacing any armed one (one timeout per instance).</summary>
+    /// <exception cref="InvalidOperationException">Called from a <c>WhenLate</c> handler: the instance has already finished.</exception>
     public void ScheduleTimeout(TimeSpan after)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(after, TimeSpan.Zero);
+        ThrowIfLate(nameof(ScheduleTimeout));
         TimeoutRequested = after;
         TimeoutCancelled = false;
     }
 
     /// <summary>Disarms the instance's timeout. (Handling any event disarms it already, unless the step arms a new one.)</summary>
+    /// <exception cref="InvalidOperationException">Called from a <c>WhenLate</c> handler: the instance has already finished.</exception>
     public void CancelTimeout()
     {
+        ThrowIfLate(nameof(CancelTimeout));
         TimeoutRequested = null;
         TimeoutCancelled = true;
+    }
+
+    private void ThrowIfLate(string action)
+    {
+        if (LateFor is { } status)
+        {
+            throw new InvalidOperationException($"Saga '{SagaName}' instance '{CorrelationId}' is already {status}: a WhenLate handler cannot call {action}. It may publish events (e.g. a refund) and update the state; the outcome stays.");
+        }
     }
 }

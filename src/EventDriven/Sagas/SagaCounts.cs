@@ -10,10 +10,11 @@ namespace EventDriven.Sagas;
 /// <param name="Compensated">Instances that were compensated (timed-out ones included).</param>
 /// <param name="TimedOut">Timeouts that fired on a running instance.</param>
 /// <param name="CompensationsRun">Step compensations run.</param>
-/// <param name="LateEventsIgnored">Events for an instance that had already completed or been compensated.</param>
+/// <param name="LateEventsIgnored">Events for an instance that had already completed or been compensated, with no <c>WhenLate</c> declared for their type.</param>
 /// <param name="DuplicateEventsIgnored">Events whose id the instance had already handled (redeliveries), and second starts of a running instance.</param>
 /// <param name="OrphanEvents">Events for a correlation id without an instance that do not start one.</param>
 /// <param name="SaveFailures">Saves the store rejected or failed (the instance is reloaded from the store on its next event).</param>
+/// <param name="LateEventsHandled">Late events handled by their <c>WhenLate</c> declaration (e.g. a capture after the timeout, refunded).</param>
 public readonly record struct SagaCounts(
     long Started,
     long StepsHandled,
@@ -24,4 +25,5 @@ public readonly record struct SagaCounts(
     long LateEventsIgnored,
     long DuplicateEventsIgnored,
     long OrphanEvents,
-    long SaveFailures);
+    long SaveFailures,
+    long LateEventsHandled = 0);

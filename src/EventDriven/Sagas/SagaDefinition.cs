@@ -17,6 +17,7 @@ public sealed class SagaDefinition<TState>
 {
     private readonly Dictionary<Type, SagaStep<TState>> _byEventType = [];
     private readonly Dictionary<string, SagaStep<TState>> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, Delegate> _lateBeforeDeclared = [];
     private string _name;
 
     /// <summary>Creates an empty definition named <paramref name="name"/> (the key under which instances are stored).</summary>
@@ -123,8 +124,57 @@ public sealed class SagaDefinition<TState>
         return this;
     }
 
+    /// <summary>
+    /// Declares what <typeparamref name="TEvent"/> does when it reaches an instance that has already <b>completed or compensated</b>:
+    /// typically it undoes an effect the finished saga no longer wants, e.g. refunds a payment captured after the order was
+    /// cancelled by its payment timeout. No real process can promise that a reply never comes after its timeout; this is where the
+    /// saga says what such a reply means.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <paramref name="handle"/> runs under the instance's lock, at most once per late event id (a redelivered late event is a
+    /// duplicate and ignored), with the finished instance's state. Its follow-up events are held and published like a step's, after the
+    /// id is recorded and the instance saved (same <see cref="SagaDurability"/>); derive their ids with <see cref="SagaContext.DeriveId"/>
+    /// so a re-run after a crash publishes the same events. <see cref="SagaContext.CompensationReason"/> is the reason the instance was
+    /// compensated with (e.g. <c>"timed out"</c>), or <see langword="null"/> for a completed instance. A late handler cannot reopen or
+    /// re-end the instance: <see cref="SagaContext.Complete"/>, <see cref="SagaContext.Compensate"/> and the timeout methods throw.
+    /// </para>
+    /// <para>
+    /// <typeparamref name="TEvent"/> must also be declared in a role (<c>StartsWith</c>, <c>Step</c>, <c>CompensateOn</c> or
+    /// <c>CompleteOn</c>), before or after this call: that role says what it does in time, this says what it does too late. A late
+    /// event of a type without <c>WhenLate</c> is logged as a warning and counted (see <see cref="SagaOptions.LateEvents"/>).
+    /// </para>
+    /// </remarks>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TEvent"/> already has a <c>WhenLate</c>.</exception>
+    public SagaDefinition<TState> WhenLate<TEvent>(SagaStepHandler<TState, TEvent> handle)
+        where TEvent : IEvent
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (_byEventType.TryGetValue(typeof(TEvent), out SagaStep<TState>? declared))
+        {
+            var step = (SagaStep<TState, TEvent>)declared;
+            if (step.Late is not null)
+            {
+                throw DeclaredLateTwice(typeof(TEvent));
+            }
+
+            step.Late = handle;
+        }
+        else if (!_lateBeforeDeclared.TryAdd(typeof(TEvent), handle))
+        {
+            throw DeclaredLateTwice(typeof(TEvent));
+        }
+
+        return this;
+    }
+
     internal void Validate()
     {
+        foreach (Type undeclared in _lateBeforeDeclared.Keys)
+        {
+            throw new InvalidOperationException($"Saga '{_name}' declares WhenLate<{undeclared.Name}> but no role for '{undeclared.Name}': declare it with StartsWith, Step, CompensateOn or CompleteOn too, so the saga knows what it does in time.");
+        }
+
         foreach (SagaStep<TState> step in _byEventType.Values)
         {
             if (step.Kind == SagaStepKind.Start)
@@ -156,10 +206,18 @@ public sealed class SagaDefinition<TState>
         }
 
         var step = new SagaStep<TState, TEvent>(name, kind, correlate, handle, compensate, timeout);
+        if (_lateBeforeDeclared.Remove(typeof(TEvent), out Delegate? late))
+        {
+            step.Late = (SagaStepHandler<TState, TEvent>)late;
+        }
+
         _byEventType.Add(typeof(TEvent), step);
         _byName.Add(name, step);
         return this;
     }
+
+    private InvalidOperationException DeclaredLateTwice(Type eventType)
+        => new($"Saga '{_name}' declares WhenLate<{eventType.Name}> twice; a late event has one meaning.");
 
     private static Func<TEvent, string> FromGuid<TEvent>(Func<TEvent, Guid> correlationId)
     {

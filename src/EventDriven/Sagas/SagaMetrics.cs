@@ -17,6 +17,7 @@ internal sealed class SagaMetrics : IDisposable
     private readonly Counter<long> _compensated;
     private readonly Counter<long> _timedOut;
     private readonly Counter<long> _late;
+    private readonly Counter<long> _lateHandled;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _orphans;
     private long _startedCount;
@@ -26,6 +27,7 @@ internal sealed class SagaMetrics : IDisposable
     private long _timedOutCount;
     private long _compensationsRun;
     private long _lateCount;
+    private long _lateHandledCount;
     private long _duplicateCount;
     private long _orphanCount;
     private long _saveFailures;
@@ -38,7 +40,8 @@ internal sealed class SagaMetrics : IDisposable
         _completed = _meter.CreateCounter<long>("eventdriven.sagas.completed", "{saga}", "Saga instances completed.");
         _compensated = _meter.CreateCounter<long>("eventdriven.sagas.compensated", "{saga}", "Saga instances compensated.");
         _timedOut = _meter.CreateCounter<long>("eventdriven.sagas.timed_out", "{timeout}", "Saga timeouts fired.");
-        _late = _meter.CreateCounter<long>("eventdriven.sagas.late_events_ignored", "{event}", "Events for finished saga instances, ignored.");
+        _late = _meter.CreateCounter<long>("eventdriven.sagas.late_events_ignored", "{event}", "Events for finished saga instances with no WhenLate declaration, ignored.");
+        _lateHandled = _meter.CreateCounter<long>("eventdriven.sagas.late_events_handled", "{event}", "Events for finished saga instances, handled by their WhenLate declaration.");
         _duplicates = _meter.CreateCounter<long>("eventdriven.sagas.duplicate_events_ignored", "{event}", "Redelivered events a saga instance had already handled, ignored.");
         _orphans = _meter.CreateCounter<long>("eventdriven.sagas.orphan_events", "{event}", "Events for saga instances that were never started.");
     }
@@ -53,7 +56,8 @@ internal sealed class SagaMetrics : IDisposable
         Interlocked.Read(ref _lateCount),
         Interlocked.Read(ref _duplicateCount),
         Interlocked.Read(ref _orphanCount),
-        Interlocked.Read(ref _saveFailures));
+        Interlocked.Read(ref _saveFailures),
+        Interlocked.Read(ref _lateHandledCount));
 
     public void Started() => Add(ref _startedCount, _started);
 
@@ -68,6 +72,8 @@ internal sealed class SagaMetrics : IDisposable
     public void CompensationRun() => Interlocked.Increment(ref _compensationsRun);
 
     public void LateEvent() => Add(ref _lateCount, _late);
+
+    public void LateEventHandled() => Add(ref _lateHandledCount, _lateHandled);
 
     public void DuplicateEvent() => Add(ref _duplicateCount, _duplicates);
 

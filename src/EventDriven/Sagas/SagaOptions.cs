@@ -10,8 +10,15 @@ public sealed class SagaOptions
     public SagaOrphanEventBehavior OrphanEvents { get; set; } = SagaOrphanEventBehavior.Ignore;
 
     /// <summary>
-    /// How many finished (completed or compensated) saga ids are remembered in memory, so late events for them are ignored without a
-    /// store read. Older ones are still recognised, by one store read. Default 65,536.
+    /// What an event that reaches a finished instance does when its type has no <c>WhenLate</c> declaration. Default
+    /// <see cref="SagaLateEventBehavior.Ignore"/> (counted and logged as a warning).
+    /// </summary>
+    public SagaLateEventBehavior LateEvents { get; set; } = SagaLateEventBehavior.Ignore;
+
+    /// <summary>
+    /// How many finished (completed or compensated) saga ids are remembered in memory, so a timeout still queued for one of them is
+    /// dropped without a store read. Older ones are still recognised, by one store read. (Events for finished instances are always
+    /// read from the store: the journal tells a redelivery from a late event.) Default 65,536.
     /// </summary>
     public int FinishedSagasRemembered { get; set; } = 65_536;
 
@@ -25,6 +32,11 @@ public sealed class SagaOptions
         if (!Enum.IsDefined(OrphanEvents))
         {
             throw new ArgumentOutOfRangeException(nameof(OrphanEvents), OrphanEvents, "Unknown SagaOrphanEventBehavior.");
+        }
+
+        if (!Enum.IsDefined(LateEvents))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LateEvents), LateEvents, "Unknown SagaLateEventBehavior.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(FinishedSagasRemembered, nameof(FinishedSagasRemembered));

@@ -112,6 +112,7 @@ public sealed partial class SagaRuntime<TState>
 
                 if (!await EnsureLoadedAsync(instance, correlationId, cancellationToken).ConfigureAwait(false))
                 {
+                    Finish(correlationId, instance);
                     return false;
                 }
 

@@ -14,7 +14,9 @@ namespace EventDriven.Sagas;
 /// </summary>
 /// <remarks>
 /// Running instances stay in memory (the store is the durable copy, read when an instance is first seen by this process); finished
-/// ones leave memory, and the ids of the most recent ones are remembered so late events need no store read.
+/// ones leave memory, and the ids of the most recent ones are remembered so their stale timeouts need no store read. An event for a
+/// finished instance reads it back from the store: only its journal tells a redelivery (ignored) from a late event (see
+/// <see cref="SagaDefinition{TState}.WhenLate{TEvent}"/>).
 /// </remarks>
 /// <typeparam name="TState">The saga's state class.</typeparam>
 public sealed partial class SagaRuntime<TState> : IAsyncDisposable
@@ -82,12 +84,14 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
 
     /// <summary>
     /// Handles one event: call it from the saga class's <c>IEventHandler&lt;TEvent&gt;.HandleAsync</c>. Finds the instance by the
-    /// declared correlation id, ignores (and counts) redelivered event ids, late events of finished instances and orphans (see
-    /// <see cref="SagaOptions.OrphanEvents"/>), runs the step, saves, then publishes the step's events.
+    /// declared correlation id, ignores (and counts) redelivered event ids and orphans (see <see cref="SagaOptions.OrphanEvents"/>),
+    /// runs the step, saves, then publishes the step's events. An event for a finished instance runs its <c>WhenLate</c> handler, or
+    /// is counted and logged (see <see cref="SagaOptions.LateEvents"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="TEvent"/> is not declared in the saga's definition, or the event has no correlation id.</exception>
     /// <exception cref="SagaStateException">The instance's stored state cannot be read; only this instance is affected.</exception>
     /// <exception cref="SagaNotStartedException">An orphan event, with <see cref="SagaOrphanEventBehavior.Throw"/>.</exception>
+    /// <exception cref="SagaLateEventException">A late event without <c>WhenLate</c>, with <see cref="SagaLateEventBehavior.Throw"/>.</exception>
     public async ValueTask HandleAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default)
         where TEvent : IEvent
     {
@@ -107,12 +111,6 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
             throw new InvalidOperationException($"Saga '{Name}': event '{@event.EventType}' ({@event.Id}) has an empty correlation id.");
         }
 
-        if (_finished.TryGetValue(correlationId, out SagaStatus finishedAs))
-        {
-            IgnoreLate(correlationId, @event.EventType, finishedAs);
-            return;
-        }
-
         while (true)
         {
             SagaInstance<TState> instance = _instances.GetOrAdd(correlationId, s_newInstance);
@@ -126,13 +124,9 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
                     continue;
                 }
 
-                if (!await EnsureLoadedAsync(instance, correlationId, cancellationToken).ConfigureAwait(false))
-                {
-                    IgnoreLate(correlationId, @event.EventType, instance.Status);
-                    return;
-                }
-
-                outbox = await ApplyAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false);
+                outbox = await EnsureLoadedAsync(instance, correlationId, cancellationToken).ConfigureAwait(false)
+                    ? await ApplyAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false)
+                    : await ApplyLateAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -176,7 +170,10 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    /// <summary>Reads the instance from the store the first time this process sees it. Returns false when it is finished (and forgets it).</summary>
+    /// <summary>
+    /// Reads the instance from the store the first time this process sees it. Returns false when it is finished; the caller ends with
+    /// <see cref="Finish"/>, after it handled a late event of the instance if there is one.
+    /// </summary>
     private async ValueTask<bool> EnsureLoadedAsync(SagaInstance<TState> instance, string correlationId, CancellationToken cancellationToken)
     {
         if (!instance.Loaded)
@@ -195,13 +192,54 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
             instance.Loaded = true;
         }
 
-        if (instance.State is not null && instance.Status != SagaStatus.Running)
+        return instance.State is null || instance.Status == SagaStatus.Running;
+    }
+
+    /// <summary>
+    /// An event reached a finished instance. A redelivery (its id is in the journal) is a duplicate. A late event runs its
+    /// <c>WhenLate</c> handler under the instance's lock, is recorded in the journal and saved exactly like a step, so a redelivery of
+    /// it is then a duplicate too; without a declaration it is counted, logged as a warning and, with
+    /// <see cref="SagaLateEventBehavior.Throw"/>, thrown to the bus. The instance leaves memory afterwards.
+    /// </summary>
+    private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyLateAsync<TEvent>(
+        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        SagaStatus status = instance.Status;
+        if (instance.Journal.Handled.Contains(@event.Id))
         {
             Finish(correlationId, instance);
-            return false;
+            _metrics.DuplicateEvent();
+            return null;
         }
 
-        return true;
+        if (step.Late is not { } late)
+        {
+            Finish(correlationId, instance);
+            _metrics.LateEvent();
+            SagaLog.LateEvent(_logger, Name, correlationId, @event.EventType, @event.Id, status, null);
+            if (_options.LateEvents == SagaLateEventBehavior.Throw)
+            {
+                throw new SagaLateEventException(Name, correlationId, @event.EventType, @event.Id, status);
+            }
+
+            return null;
+        }
+
+        TState state = instance.State!;
+        DateTimeOffset now = _time.GetUtcNow();
+        var context = new SagaContext(Name, correlationId, @event.Id, now, cancellationToken)
+        {
+            LateFor = status,
+            CompensationReason = status == SagaStatus.Compensated ? instance.Journal.Reason : null,
+        };
+        await late(state, @event, context).ConfigureAwait(false);
+        instance.Journal.Handled.Add(@event.Id);
+        await SaveAsync(instance, correlationId, state, now).ConfigureAwait(false);
+        _metrics.LateEventHandled();
+        SagaLog.LateEventHandled(_logger, Name, correlationId, @event.EventType, @event.Id, status, null);
+        Finish(correlationId, instance);
+        return context.Outbox;
     }
 
     private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyAsync<TEvent>(
@@ -421,12 +459,6 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
         }
     }
 
-    private void IgnoreLate(string correlationId, string eventType, SagaStatus status)
-    {
-        _metrics.LateEvent();
-        SagaLog.LateEvent(_logger, Name, correlationId, eventType, status, null);
-    }
-
     /// <summary>Drops the in-memory copy, so the next event reads the store again. Call it holding the instance's lock.</summary>
     private void Evict(string correlationId, SagaInstance<TState> instance)
     {
@@ -437,7 +469,7 @@ public sealed partial class SagaRuntime<TState> : IAsyncDisposable
     private void Forget(string correlationId, SagaInstance<TState> instance)
         => _instances.TryRemove(new KeyValuePair<string, SagaInstance<TState>>(correlationId, instance));
 
-    /// <summary>Moves a finished instance out of memory and remembers its id (bounded), so late events are ignored without a store read.</summary>
+    /// <summary>Moves a finished instance out of memory and remembers its id (bounded), so its stale timeouts are dropped without a store read.</summary>
     private void Finish(string correlationId, SagaInstance<TState> instance)
     {
         if (_options.FinishedSagasRemembered > 0 && _finished.TryAdd(correlationId, instance.Status))

@@ -29,4 +29,7 @@ internal sealed class SagaStep<TState, TEvent>(
     public Func<TEvent, string> Correlate { get; } = correlate;
 
     public SagaStepHandler<TState, TEvent>? Handle { get; } = handle;
+
+    /// <summary>What an event of this type does when it reaches a finished instance (<c>WhenLate</c>); <see langword="null"/>: it is ignored.</summary>
+    public SagaStepHandler<TState, TEvent>? Late { get; set; }
 }

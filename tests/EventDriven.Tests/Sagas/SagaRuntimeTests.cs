@@ -116,8 +116,9 @@ public sealed class SagaRuntimeTests
         SagaSnapshot<TestSagaState>? saga = await runtime.GetAsync(order);
         Assert.Equal(["OrderOpened", "StockReserved"], saga!.State.Seen.Take(2));
         Assert.Equal(3, runtime.Counts.StepsHandled);
-        Assert.Equal(3, runtime.Counts.DuplicateEventsIgnored);
-        Assert.Equal(2, runtime.Counts.LateEventsIgnored);
+        // The two redeliveries after compensation are duplicates too (their ids are in the finished instance's journal), not late events.
+        Assert.Equal(5, runtime.Counts.DuplicateEventsIgnored);
+        Assert.Equal(0, runtime.Counts.LateEventsIgnored);
     }
 
     [Fact]

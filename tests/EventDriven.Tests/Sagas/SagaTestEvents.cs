@@ -31,3 +31,6 @@ public sealed record OrderAborted(Guid OrderId, string Reason) : SagaTestEvent(O
 
 /// <summary>Published by the start step.</summary>
 public sealed record ReserveStock(Guid OrderId) : SagaTestEvent(OrderId);
+
+/// <summary>Published by the late handler of <see cref="CardCharged"/>: give the money back.</summary>
+public sealed record RefundRequested(Guid OrderId, Guid ChargeId) : SagaTestEvent(OrderId);
