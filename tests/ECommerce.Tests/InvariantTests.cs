@@ -108,6 +108,26 @@ public sealed class InvariantTests
     }
 
     [Fact]
+    public async Task AFulfilledOrderRefunded_IsReportedAsFailedPayments()
+    {
+        ShopJobOptions options = ShopRunner.Small(new OrderMix(0, 0, 0, 0)) with
+        {
+            BeforeInvariantChecks = run =>
+            {
+                // A bug that refunds a fulfilled order: the customer has the goods and the money.
+                OrderView fulfilled = run.Book.Orders.First();
+                run.Gateway.Refund(run.Gateway.CapturesByOrder[fulfilled.OrderId].PaymentId, fulfilled.OrderId);
+                return Task.CompletedTask;
+            },
+        };
+
+        (ShopJobResult result, string output) = await ShopRunner.RunAsync(options);
+
+        Assert.Equal("invariants: FAILED (payments)", ShopRunner.LastLine(output));
+        Assert.Contains("1 fulfilled but refunded", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnOrderWithTwoFinalStates_IsReportedAsFailedFinalState()
     {
         ShopJobOptions options = ShopRunner.Small(new OrderMix(0, 0, 0, 0)) with

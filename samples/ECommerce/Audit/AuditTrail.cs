@@ -18,7 +18,7 @@ public static class AuditTrail
             typesById[stored.EventId] = stored.EventType;
             string cause = stored.CausationId is { } causationId
                 ? "after " + typesById.GetValueOrDefault(causationId, causationId.ToString("N")[..8])
-                : "placed by the customer";
+                : stored.StreamVersion == 0 ? "placed by the customer" : "by a timer (the saga's timeout)";
             string payload = Encoding.UTF8.GetString(stored.Payload.Span);
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  #{stored.Position,-8} v{stored.StreamVersion} {stored.EventType,-26} {cause,-36} {Shorten(payload, 90)}"));
         }

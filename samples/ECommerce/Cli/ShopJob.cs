@@ -32,7 +32,7 @@ public static class ShopJob
 
         var catalog = ShopCatalog.Create(options.Orders);
         var stock = new StockLevels(catalog);
-        var gateway = new PaymentGateway(options.TransientFailureRate);
+        var gateway = new PaymentGateway(options.TransientFailureRate) { BeforeIssuerAnswers = options.BeforeIssuerAnswers };
         var book = new OrderBook();
         var monitor = new RunMonitor(options.Orders, options.Customers);
         using var meterFactory = new RunMeterFactory();
@@ -40,6 +40,11 @@ public static class ShopJob
 
         ServiceCollection services = [];
         services.AddSingleton<System.Diagnostics.Metrics.IMeterFactory>(meterFactory);
+        if (options.Time is { } time)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddSingleton(catalog).AddSingleton(stock).AddSingleton(gateway).AddSingleton(book).AddSingleton(monitor);
         if (databasePath is null)
         {
@@ -80,9 +85,11 @@ public static class ShopJob
             : Task.CompletedTask;
 
         long started = Stopwatch.GetTimestamp();
-        var simulator = new CustomerSimulator(provider.GetRequiredService<IEventBus>(), catalog, monitor, options.Mix, options.Seed);
+        var bus = (EventBus)provider.GetRequiredService<IEventBus>();
+        var clock = new ShopClock(bus, options.PaymentTimeout, options.AdvanceTime);
+        var simulator = new CustomerSimulator(bus, catalog, monitor, options.Mix, options.Seed, clock);
         await simulator.PlaceOrdersAsync(options.Orders, cancellationToken).ConfigureAwait(false);
-        bool allFinished = await WaitForOutcomesAsync(monitor, options.Orders, options.StallTimeout, cancellationToken).ConfigureAwait(false);
+        bool allFinished = await WaitForOutcomesAsync(monitor, clock, options.Orders, options.StallTimeout, cancellationToken).ConfigureAwait(false);
         for (int i = hosted.Length - 1; i >= 0; i--)
         {
             await hosted[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -146,7 +153,7 @@ public static class ShopJob
     }
 
     /// <summary>Waits until every order has an outcome; false if none finished for <paramref name="stallTimeout"/>.</summary>
-    private static async Task<bool> WaitForOutcomesAsync(RunMonitor monitor, int orders, TimeSpan stallTimeout, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForOutcomesAsync(RunMonitor monitor, ShopClock clock, int orders, TimeSpan stallTimeout, CancellationToken cancellationToken)
     {
         long lastFinished = -1;
         long lastProgressAt = Stopwatch.GetTimestamp();
@@ -163,7 +170,9 @@ public static class ShopJob
                 return false;
             }
 
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            // Every order is placed, so no customer publishes any more: a quiet ring means the open orders wait for their timeouts.
+            clock.AdvanceIfQuiet();
+            await Task.Delay(clock.DrivesTime ? ShopClock.Poll : TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
         }
 
         return true;

@@ -49,6 +49,18 @@ public sealed record ShopJobOptions
     /// <summary>Tests only: runs after the bus stopped and before the invariants are checked, to break one on purpose.</summary>
     internal Func<ShopRun, Task>? BeforeInvariantChecks { get; init; }
 
+    /// <summary>
+    /// The clock of the saga's payment timeouts (tests only; the system clock otherwise). With a fake clock, set
+    /// <see cref="AdvanceTime"/> too: the job then moves time itself, only while nothing is in flight (see <see cref="Simulation.ShopClock"/>).
+    /// </summary>
+    internal TimeProvider? Time { get; init; }
+
+    /// <summary>Moves <see cref="Time"/> forward (tests only), e.g. <c>fake.Advance</c>.</summary>
+    internal Action<TimeSpan>? AdvanceTime { get; init; }
+
+    /// <summary>Called by the payment provider before it answers a charge of the given order (tests only; see <see cref="Payments.PaymentGateway.BeforeIssuerAnswers"/>).</summary>
+    internal Action<Guid>? BeforeIssuerAnswers { get; init; }
+
     /// <summary>The default database: <c>eventdriven-ecommerce/ecommerce.db</c> in the temporary folder, recreated every run.</summary>
     public static string DefaultDatabasePath => Path.Combine(Path.GetTempPath(), "eventdriven-ecommerce", "ecommerce.db");
 

@@ -21,7 +21,7 @@ public static class ShopInvariants
         [
             EveryOrderEndsOnce(run.Monitor.Submitted, run.Monitor.RepeatedFinals, run.Book),
             StockMatchesFulfilled(run.Stock, run.Book),
-            NoCaptureForCancelledOrders(run.Gateway, run.Book),
+            NoMoneyKeptForOrdersNotFulfilled(run.Gateway, run.Book),
             StoreHoldsEveryEventOnce(run.Metrics.Published, census),
             ReplayRebuildsTheBook(run.Book, census),
         ];
@@ -99,31 +99,63 @@ public static class ShopInvariants
         return new InvariantResult(Stock, "stock after the run = opening stock − units fulfilled", holds, detail);
     }
 
-    /// <summary>No payment is captured for an order that was cancelled or rejected, and every fulfilled order's payment is captured (this shop never refunds: it does not capture before it is sure).</summary>
-    public static InvariantResult NoCaptureForCancelledOrders(PaymentGateway gateway, OrderBook book)
+    /// <summary>
+    /// No money is kept for an order that is not fulfilled: for every cancelled or rejected order, captured − refunded = 0 (a capture
+    /// that came after the order was cancelled is refunded); every fulfilled order is captured once and not refunded; no refund
+    /// without its capture.
+    /// </summary>
+    public static InvariantResult NoMoneyKeptForOrdersNotFulfilled(PaymentGateway gateway, OrderBook book)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(book);
-        int capturedButNotFulfilled = 0;
+        int kept = 0;
         int fulfilledWithoutCapture = 0;
+        int fulfilledButRefunded = 0;
+        int refundWithoutCapture = 0;
         int cancelled = 0;
+        var examples = new List<string>();
         foreach (OrderView view in book.Orders)
         {
-            bool captured = gateway.CapturesByOrder.ContainsKey(view.OrderId);
+            Capture? capture = gateway.CapturesByOrder.GetValueOrDefault(view.OrderId);
+            Refund? refund = gateway.RefundsByOrder.GetValueOrDefault(view.OrderId);
+            decimal net = (capture?.Amount ?? 0m) - (refund?.Amount ?? 0m);
             cancelled += view.FinalState == OrderMilestones.Cancelled ? 1 : 0;
-            if (captured && view.FinalState != OrderMilestones.Fulfilled)
+            string? wrong = null;
+            if (refund is not null && (capture is null || capture.PaymentId != refund.PaymentId))
             {
-                capturedButNotFulfilled++;
+                refundWithoutCapture++;
+                wrong = "refunded without its capture";
             }
-            else if (!captured && view.FinalState == OrderMilestones.Fulfilled)
+            else if (view.FinalState == OrderMilestones.Fulfilled)
             {
-                fulfilledWithoutCapture++;
+                if (capture is null)
+                {
+                    fulfilledWithoutCapture++;
+                    wrong = "fulfilled without payment";
+                }
+                else if (refund is not null)
+                {
+                    fulfilledButRefunded++;
+                    wrong = "fulfilled but refunded";
+                }
+            }
+            else if (net != 0m)
+            {
+                kept++;
+                wrong = string.Create(CultureInfo.InvariantCulture, $"{view.FinalState} with {net} kept");
+            }
+
+            if (wrong is not null && examples.Count < 3)
+            {
+                examples.Add(string.Create(CultureInfo.InvariantCulture, $"#{view.OrderNumber} {wrong}"));
             }
         }
 
-        bool holds = capturedButNotFulfilled == 0 && fulfilledWithoutCapture == 0 && gateway.CapturesByOrder.Count <= book.Count;
-        string detail = string.Create(CultureInfo.InvariantCulture, $"{gateway.CapturesByOrder.Count:N0} payments captured, {cancelled:N0} orders cancelled, {capturedButNotFulfilled:N0} captured without being fulfilled, {fulfilledWithoutCapture:N0} fulfilled without payment");
-        return new InvariantResult(Payments, "no payment is captured for a cancelled order", holds, detail);
+        bool holds = kept == 0 && fulfilledWithoutCapture == 0 && fulfilledButRefunded == 0 && refundWithoutCapture == 0
+            && gateway.CapturesByOrder.Count <= book.Count;
+        string detail = string.Create(CultureInfo.InvariantCulture, $"{gateway.CapturesByOrder.Count:N0} payments captured, {gateway.RefundsByOrder.Count:N0} late captures refunded, {cancelled:N0} orders cancelled; {kept:N0} orders not fulfilled with money kept, {fulfilledWithoutCapture:N0} fulfilled without payment, {fulfilledButRefunded:N0} fulfilled but refunded, {refundWithoutCapture:N0} refunds without a capture")
+            + (examples.Count > 0 ? "; e.g. " + string.Join(", ", examples) : string.Empty);
+        return new InvariantResult(Payments, "no money is kept for an order that is not fulfilled", holds, detail);
     }
 
     /// <summary>The store holds every event the bus accepted exactly once: as many rows per type as events published, and no id twice.</summary>

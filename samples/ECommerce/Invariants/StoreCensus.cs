@@ -34,6 +34,7 @@ public sealed record StoreCensus(long Rows, long DistinctIds, IReadOnlyDictionar
             .Handle<Inventory.InventoryReleased>(projection)
             .Handle<Payments.PaymentProcessed>(projection)
             .Handle<Payments.PaymentDeclined>(projection)
+            .Handle<Payments.PaymentRefunded>(projection)
             .Handle<Notifications.NotificationSent>(projection);
 
         ReplayResult result = await replay.RunAsync(Count(store.ReadAllAsync(afterPosition, cancellationToken)), cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,9 @@ public sealed class OrderBook
     public void Apply(PaymentDeclined e) => View(e.OrderId, e.OrderNumber, OrderMilestones.Declined);
 
     /// <inheritdoc cref="Apply(OrderSubmitted)"/>
+    public void Apply(PaymentRefunded e) => View(e.OrderId, e.OrderNumber, OrderMilestones.Refunded).Refunded = e.Amount;
+
+    /// <inheritdoc cref="Apply(OrderSubmitted)"/>
     public void Apply(NotificationSent e) => View(e.OrderId, e.OrderNumber, OrderMilestones.Notified).Notification = e.Kind;
 
     /// <summary>
@@ -70,7 +73,7 @@ public sealed class OrderBook
     public string ComputeHash()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> row = stackalloc byte[64];
+        Span<byte> row = stackalloc byte[80];
         foreach (OrderView view in _orders.Values.OrderBy(static v => v.OrderNumber).ThenBy(static v => v.OrderId))
         {
             view.OrderId.TryWriteBytes(row);
@@ -81,7 +84,8 @@ public sealed class OrderBook
             BinaryPrimitives.WriteInt32LittleEndian(row[32..], (int?)view.Cancellation ?? -1);
             BinaryPrimitives.WriteInt32LittleEndian(row[36..], (int?)view.Notification ?? -1);
             decimal.GetBits(view.Captured, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(row.Slice(40, 16)));
-            row[56..].Clear();
+            decimal.GetBits(view.Refunded, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(row.Slice(56, 16)));
+            row[72..].Clear();
             hash.AppendData(row);
             if (view.Sku is { } sku)
             {

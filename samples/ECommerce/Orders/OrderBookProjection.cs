@@ -22,6 +22,7 @@ public sealed class OrderBookProjection(OrderBook book) :
     IEventHandler<InventoryReleased>,
     IEventHandler<PaymentProcessed>,
     IEventHandler<PaymentDeclined>,
+    IEventHandler<PaymentRefunded>,
     IEventHandler<NotificationSent>
 {
     /// <summary>The book this projection feeds.</summary>
@@ -92,6 +93,13 @@ public sealed class OrderBookProjection(OrderBook book) :
 
     /// <inheritdoc />
     public ValueTask HandleAsync(PaymentDeclined @event, CancellationToken cancellationToken = default)
+    {
+        book.Apply(@event);
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PaymentRefunded @event, CancellationToken cancellationToken = default)
     {
         book.Apply(@event);
         return default;

@@ -40,6 +40,9 @@ public enum OrderMilestones
     /// <summary>The customer was notified.</summary>
     Notified = 1 << 10,
 
+    /// <summary>A capture that came after the order was cancelled was given back (<c>PaymentRefunded</c>).</summary>
+    Refunded = 1 << 11,
+
     /// <summary>The final states: exactly one of them per order is the first invariant.</summary>
     Final = Fulfilled | Rejected | Cancelled,
 }

@@ -8,7 +8,8 @@ namespace ECommerce.Orders;
 /// <summary>
 /// The order saga (a process manager, one instance per order id, state persisted by the saga store): it starts when an order is
 /// validated, completes the order when payment is captured, rejects it when stock is short, and compensates when payment is
-/// declined or the payment provider does not answer in time: the reserved stock is released, the order cancelled.
+/// declined or the payment provider does not answer in time: the reserved stock is released, the order cancelled. A capture that
+/// arrives after that (the provider answered late) is refunded.
 /// </summary>
 /// <remarks>
 /// The class only delegates to the saga runtime; <see cref="Define"/> declares the steps. The runtime records the ids it handled
@@ -69,6 +70,13 @@ public sealed class OrderSaga(SagaRuntime<OrderSagaState> runtime) :
             .CompleteOn<PaymentProcessed>(static e => e.OrderId, static (s, e, ctx) =>
                 ctx.PublishAsync(new OrderFulfilled(ctx.DeriveId(nameof(OrderFulfilled)), e.OccurredAt, s.OrderId, s.OrderNumber, s.CustomerNumber, e.Amount)))
             .CompensateOn<PaymentDeclined>(static e => e.OrderId)
+            // The payment provider may answer after the payment timeout cancelled the order: no provider promises otherwise. A capture
+            // that arrives then is money taken for a cancelled order, so the saga asks Payments to give it back (once per capture:
+            // the runtime records the late event's id, and the request's id derives from it).
+            .WhenLate<PaymentProcessed>(static (s, e, ctx) =>
+                ctx.PublishAsync(new PaymentRefundRequested(ctx.DeriveId(nameof(PaymentRefundRequested)), ctx.Now, s.OrderId, s.OrderNumber, s.CustomerNumber, e.PaymentId, e.Amount)))
+            // A decline after the timeout took nothing: there is nothing to undo, and saying so keeps it out of the late-event warnings.
+            .WhenLate<PaymentDeclined>(static (s, e, ctx) => ValueTask.CompletedTask)
             .WhenCompensated(static (s, ctx) =>
             {
                 CancellationReason reason = ctx.CompensationReason == TimedOut ? CancellationReason.PaymentTimedOut : CancellationReason.PaymentDeclined;

@@ -23,6 +23,9 @@ public sealed class OrderView(Guid orderId)
     /// <summary>The amount captured, 0 if none.</summary>
     public decimal Captured { get; set; }
 
+    /// <summary>The amount given back (a late capture of a cancelled order).</summary>
+    public decimal Refunded { get; set; }
+
     /// <summary>Why it was rejected, if it was.</summary>
     public RejectionReason? Rejection { get; set; }
 

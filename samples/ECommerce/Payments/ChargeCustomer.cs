@@ -7,7 +7,9 @@ namespace ECommerce.Payments;
 /// Retried by the bus on <see cref="TransientGatewayException"/> (see the job's retry policy): safe because the payment id derives
 /// from the cause and the gateway charges each payment id at most once.
 /// </remarks>
-[EventHandler(Idempotent = true)]
+// Order 10: the order saga (order 0) starts the payment clock for this reservation before the provider is asked, as a service
+// awaiting a remote answer would.
+[EventHandler(Order = 10, Idempotent = true)]
 public sealed class ChargeCustomer(IEventBus bus, PaymentGateway gateway) : IEventHandler<Inventory.InventoryReserved>
 {
     /// <inheritdoc />

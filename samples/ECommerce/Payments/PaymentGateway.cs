@@ -10,9 +10,19 @@ public sealed class PaymentGateway(double transientFailureRate)
 {
     private readonly Dictionary<Guid, Capture> _capturesByOrder = [];
     private readonly Dictionary<Guid, int> _attempts = [];
+    private readonly Dictionary<Guid, Refund> _refundsByOrder = [];
 
     /// <summary>Every captured payment, by order id.</summary>
     public IReadOnlyDictionary<Guid, Capture> CapturesByOrder => _capturesByOrder;
+
+    /// <summary>Every refunded payment, by order id.</summary>
+    public IReadOnlyDictionary<Guid, Refund> RefundsByOrder => _refundsByOrder;
+
+    /// <summary>
+    /// Called before the issuer answers a charge (tests only): with a fake clock, a test moves time past the order's payment timeout
+    /// here, so the capture that follows arrives after the saga gave up, deterministically.
+    /// </summary>
+    internal Action<Guid>? BeforeIssuerAnswers { get; set; }
 
     /// <summary>Charges <paramref name="amount"/> to <paramref name="card"/> for <paramref name="orderId"/>.</summary>
     /// <exception cref="TransientGatewayException">The provider failed for a moment; nothing was charged.</exception>
@@ -29,6 +39,7 @@ public sealed class PaymentGateway(double transientFailureRate)
             throw new TransientGatewayException(paymentId);
         }
 
+        BeforeIssuerAnswers?.Invoke(orderId);
         switch (card)
         {
             case CardToken.Declined:
@@ -39,6 +50,25 @@ public sealed class PaymentGateway(double transientFailureRate)
                 _capturesByOrder[orderId] = new Capture(paymentId, amount);
                 return PaymentOutcome.Captured;
         }
+    }
+
+    /// <summary>Gives back the whole of captured payment <paramref name="paymentId"/> of <paramref name="orderId"/>; refunding it again returns the same refund.</summary>
+    /// <exception cref="InvalidOperationException">No capture of <paramref name="paymentId"/> exists for the order.</exception>
+    public Refund Refund(Guid paymentId, Guid orderId)
+    {
+        if (_refundsByOrder.TryGetValue(orderId, out Refund? existing) && existing.PaymentId == paymentId)
+        {
+            return existing;
+        }
+
+        if (!_capturesByOrder.TryGetValue(orderId, out Capture? capture) || capture.PaymentId != paymentId)
+        {
+            throw new InvalidOperationException($"Refund of payment {paymentId} for order {orderId} refused: the provider captured no such payment, so there is nothing to give back.");
+        }
+
+        var refund = new Refund(paymentId, capture.Amount);
+        _refundsByOrder[orderId] = refund;
+        return refund;
     }
 
     /// <summary>Records a capture that never happened through the bookkeeping: only tests use it, to prove the payment invariant notices.</summary>

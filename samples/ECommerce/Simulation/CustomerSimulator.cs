@@ -10,7 +10,7 @@ namespace ECommerce.Simulation;
 /// next (a closed loop, as real customers do). What goes wrong with an order follows the <see cref="OrderMix"/>, drawn from a
 /// seeded random generator, so a seed always produces the same orders and outcomes.
 /// </summary>
-public sealed class CustomerSimulator(IEventBus bus, ShopCatalog catalog, RunMonitor monitor, OrderMix mix, int seed)
+public sealed class CustomerSimulator(IEventBus bus, ShopCatalog catalog, RunMonitor monitor, OrderMix mix, int seed, ShopClock? clock = null)
 {
     private const int CustomerAccounts = 25_000;
     private static readonly string[] InvalidCountries = ["ZZ", "", "Atlantis"];
@@ -24,7 +24,14 @@ public sealed class CustomerSimulator(IEventBus bus, ShopCatalog catalog, RunMon
         string[] countries = [.. catalog.ShippingCountries.Order(StringComparer.Ordinal)];
         for (int number = 1; number <= orders; number++)
         {
-            await monitor.CustomerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (clock is null)
+            {
+                await monitor.CustomerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await clock.WaitForSlotAsync(monitor.CustomerSlots, cancellationToken).ConfigureAwait(false);
+            }
             OrderKind kind = mix.Pick(random.NextDouble());
             Product product = kind == OrderKind.OutOfStock && soldOut.Length > 0 ? soldOut[random.Next(soldOut.Length)] : stocked[random.Next(stocked.Length)];
             string sku = product.Sku;
