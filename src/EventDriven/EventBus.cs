@@ -48,7 +48,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         _services = services;
         _deadLetters = deadLetters;
         _metrics = new EventDrivenMetrics(meterFactory, QueueDepths, ConsumerLags);
-        _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics);
+        // Retry back-off runs on the registered clock, so a test with a fake TimeProvider controls it as it controls saga timeouts.
+        _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics, services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
         if (options.EventStorage != EventStorage.None)
         {
             if (store is null)

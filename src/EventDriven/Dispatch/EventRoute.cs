@@ -119,11 +119,15 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
     /// <summary>
     /// The dispatch used while a tracer listens: each handler runs alone inside its own consumer span, linked to the publisher's
-    /// span. Slower than the generated fused path, which is why it is only taken when someone listens.
+    /// span (ring) or a child of it (inline). Slower than the generated fused path, which is why it is only taken when someone
+    /// listens. Failures take the same path as untraced dispatch: the failure policy (ring), or collected while the other handlers
+    /// still run and thrown together as one <see cref="EventDispatchException"/> (inline).
     /// </summary>
     private async ValueTask DispatchTracedAsync(TEvent @event, Activity? parent, CancellationToken cancellationToken)
     {
         EventContext context = EventContext.Current;
+        Guid eventId = context.IsActive ? context.EventId : @event.Id;
+        List<HandlerFailure>? failures = null;
         ActivityLink[]? links = parent is null ? null : [new ActivityLink(parent.Context)];
         int staticCount = _dispatcher?.Handlers.Count ?? 0;
         Subscriber[] subscribers = Volatile.Read(ref _subscribers);
@@ -136,7 +140,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
                 activity.SetTag("messaging.system", "eventdriven");
                 activity.SetTag("messaging.operation.type", "process");
                 activity.SetTag("messaging.destination.name", @event.EventType);
-                activity.SetTag("messaging.message.id", context.EventId.ToString());
+                activity.SetTag("messaging.message.id", eventId.ToString());
                 activity.SetTag("messaging.message.conversation_id", context.CorrelationId.ToString());
                 activity.SetTag("eventdriven.handler", handlerName);
             }
@@ -154,11 +158,17 @@ internal sealed class EventRoute<TEvent> : RouteBase
                 activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
                 if (_failurePolicy is null)
                 {
-                    throw;
+                    (failures ??= []).Add(new HandlerFailure(handlerName, exception));
+                    continue;
                 }
 
                 await _failurePolicy.RecoverAsync(handlerName, invoke, index, @event, exception, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (failures is not null)
+        {
+            throw new EventDispatchException(@event.EventType, @event.Id, failures);
         }
     }
 
@@ -166,6 +176,12 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
     public ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
     {
+        if (EventDrivenActivitySource.Source.HasListeners())
+        {
+            // Inline mode while a tracer listens: one span per handler, children of the publisher's span (it runs on this flow).
+            return DispatchTracedAsync(@event, parent: null, cancellationToken);
+        }
+
         Subscriber[] subscribers = Volatile.Read(ref _subscribers);
         if (subscribers.Length == 0)
         {

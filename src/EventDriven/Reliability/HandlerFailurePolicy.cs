@@ -4,7 +4,8 @@ namespace EventDriven.Reliability;
 /// What the ring consumer does when a handler fails: retry it alone (the other handlers of the event are not repeated) as its
 /// <see cref="RetryPolicy"/> allows, then hand the event to the <see cref="IDeadLetterSink"/>. Nothing is dropped silently.
 /// </summary>
-internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLetterSink sink, EventDrivenMetrics metrics)
+/// <remarks>The back-off before a retry waits on <paramref name="time"/> (the registered <see cref="TimeProvider"/>, else the system clock).</remarks>
+internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLetterSink sink, EventDrivenMetrics metrics, TimeProvider time)
 {
     private readonly InMemoryDeadLetterSink _fallback = new();
 
@@ -27,7 +28,11 @@ internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLett
         {
             try
             {
-                await Task.Delay(retry.BackoffBefore(retryNumber), cancellationToken).ConfigureAwait(false);
+                TimeSpan backoff = retry.BackoffBefore(retryNumber);
+                if (backoff > TimeSpan.Zero)
+                {
+                    await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -47,7 +52,7 @@ internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLett
             }
         }
 
-        await DeadLetterAsync(new DeadLetter(@event, handlerName, failure, attempts, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+        await DeadLetterAsync(new DeadLetter(@event, handlerName, failure, attempts, time.GetUtcNow())).ConfigureAwait(false);
     }
 
     /// <summary>Hands <paramref name="letter"/> to the sink, or keeps it in <see cref="Fallback"/> when the sink throws, and counts it.</summary>

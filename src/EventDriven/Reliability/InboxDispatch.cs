@@ -20,6 +20,12 @@ public static class InboxDispatch
     /// <summary>Marks that failed after their handler succeeded (the inbox threw): those events would be handled again if redelivered.</summary>
     public static long FailedMarks => Interlocked.Read(ref s_failedMarks);
 
+    /// <summary>
+    /// Inbox marks written but not yet confirmed by their inbox, in this process (every bus and inbox together). Zero means every
+    /// handler run through an inbox so far has its mark recorded (or counted in <see cref="FailedMarks"/>).
+    /// </summary>
+    public static int MarksInFlight => s_marking.Count;
+
     /// <summary>Handles <paramref name="event"/> with <paramref name="handler"/> unless <paramref name="consumer"/> already handled its id; records the id after success.</summary>
     public static async ValueTask HandleOnceAsync<THandler, TEvent>(IInbox inbox, string consumer, THandler handler, TEvent @event, CancellationToken cancellationToken)
         where THandler : IEventHandler<TEvent>

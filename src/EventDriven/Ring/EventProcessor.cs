@@ -109,7 +109,9 @@ internal sealed class EventProcessor
             IsBackground = true,
             Name = $"EventDriven consumer {_ring.Partition}",
         };
-        thread.Start();
+        // Not the publisher's ExecutionContext: the consumer starts inside whichever publish came first, and would otherwise carry that
+        // caller's AsyncLocals (its Activity.Current, a test's scope) into every handler it ever runs.
+        thread.UnsafeStart();
     }
 
     /// <summary>Lets the loop finish what was published, then waits for it up to <paramref name="timeout"/>; past that, cancels the handlers.</summary>

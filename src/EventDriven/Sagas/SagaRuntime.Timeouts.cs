@@ -19,6 +19,10 @@ public sealed partial class SagaRuntime<TState>
     private ITimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private bool _timerStopped;
+    private int _timeoutPassesRunning;
+
+    /// <inheritdoc />
+    public int TimeoutPassesRunning => Volatile.Read(ref _timeoutPassesRunning);
 
     /// <summary>
     /// Resumes after a restart: reads the store's open instances and arms their timeouts; overdue ones fire before this returns. The
@@ -51,6 +55,20 @@ public sealed partial class SagaRuntime<TState>
     /// </summary>
     /// <remarks>A timeout whose handling throws is logged and tried again after 1 s, 2 s, 4 s … (at most 5 minutes apart) until it fires; it stays stored, so a restart arms it too.</remarks>
     public async Task<int> FireDueTimeoutsAsync(CancellationToken cancellationToken = default)
+    {
+        // Counted before the first await, so a pass the timer starts is visible as running the moment the timer callback returns.
+        Interlocked.Increment(ref _timeoutPassesRunning);
+        try
+        {
+            return await FireDueTimeoutsCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _timeoutPassesRunning);
+        }
+    }
+
+    private async Task<int> FireDueTimeoutsCoreAsync(CancellationToken cancellationToken)
     {
         List<(string CorrelationId, DateTimeOffset Due)> due = [];
         DateTimeOffset now = _time.GetUtcNow();

@@ -19,7 +19,7 @@ namespace EventDriven.Sagas;
 /// <see cref="SagaDefinition{TState}.WhenLate{TEvent}"/>).
 /// </remarks>
 /// <typeparam name="TState">The saga's state class.</typeparam>
-public sealed partial class SagaRuntime<TState> : IAsyncDisposable
+public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     where TState : class, new()
 {
     private static readonly Func<string, SagaInstance<TState>> s_newInstance = static _ => new SagaInstance<TState>();

@@ -51,6 +51,7 @@ public static class SagaServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("EventDriven.Sagas." + definition.Name),
             sp.GetService<IMeterFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISagaRuntime, SagaRuntime<TState>>(static sp => sp.GetRequiredService<SagaRuntime<TState>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SagaHostedService<TState>>(
             static sp => new SagaHostedService<TState>(sp.GetRequiredService<SagaRuntime<TState>>())));
         return services;

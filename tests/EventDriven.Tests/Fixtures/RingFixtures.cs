@@ -172,7 +172,12 @@ public sealed record EffectEvent(Guid Id) : IEvent
 
 public sealed class ContextLog
 {
+    /// <summary>An ambient value a test sets around its publish; the handlers record what they see of it.</summary>
+    public static readonly AsyncLocal<string?> Ambient = new();
+
     public readonly System.Collections.Concurrent.ConcurrentQueue<(string Event, EventContext Context)> Seen = new();
+
+    public readonly System.Collections.Concurrent.ConcurrentQueue<string?> AmbientSeen = new();
 }
 
 [EventHandler(Idempotent = true)]
@@ -181,6 +186,7 @@ public sealed class CauseHandler(IEventBus bus, ContextLog log) : IEventHandler<
     public ValueTask HandleAsync(CauseEvent @event, CancellationToken cancellationToken = default)
     {
         log.Seen.Enqueue(("cause", EventContext.Current));
+        log.AmbientSeen.Enqueue(ContextLog.Ambient.Value);
         return bus.PublishAsync(new EffectEvent(DeterministicGuid(@event.Id)), cancellationToken);
     }
 

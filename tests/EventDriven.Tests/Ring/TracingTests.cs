@@ -26,6 +26,63 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task Inline_WithAListener_EachHandlerIsASpan_AndFailuresTakeTheSamePathAsWithout()
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "EventDriven",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (stopped)
+                {
+                    stopped.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using ServiceProvider services = TestBus.Create();
+        var bus = services.GetRequiredService<IEventBus>();
+        var declined = new PaymentDeclined(Guid.NewGuid());
+
+        var exception = await Assert.ThrowsAsync<EventDispatchException>(async () => await bus.PublishAsync(declined));
+
+        // As untraced inline dispatch: every handler ran, the two failures come back together.
+        Assert.Equal(
+            ["RefundHandler", "ThrowingHandler", "NotifyCustomerHandler", "FaultingAsyncHandler", "LastDeclineHandler"],
+            services.GetRequiredService<Recorder>().Calls);
+        Assert.Equal([typeof(ThrowingHandler).FullName, typeof(FaultingAsyncHandler).FullName], exception.Failures.Select(static f => f.HandlerName));
+        Activity[] spans;
+        lock (stopped)
+        {
+            spans = [.. stopped.Where(a => a.DisplayName == "process PaymentDeclined" && (string?)a.GetTagItem("messaging.message.id") == declined.Id.ToString())];
+        }
+
+        Assert.Equal(5, spans.Length);
+        Assert.Equal(2, spans.Count(static a => a.Status == ActivityStatusCode.Error));
+    }
+
+    [Fact]
+    public async Task TheConsumerThread_DoesNotCarryTheFirstPublishersAsyncLocals()
+    {
+        await using ServiceProvider services = TestBus.CreateRing();
+        var bus = services.GetRequiredService<EventBus>();
+        ContextLog.Ambient.Value = "first publisher's request";
+        try
+        {
+            await bus.PublishAsync(new CauseEvent(2)); // starts the consumer thread inside this flow
+            await bus.StopAsync();
+        }
+        finally
+        {
+            ContextLog.Ambient.Value = null;
+        }
+
+        Assert.Null(Assert.Single(services.GetRequiredService<ContextLog>().AmbientSeen));
+    }
+
+    [Fact]
     public async Task WithAListener_EachHandlerExecutionIsASpanLinkedToThePublisher()
     {
         var stopped = new List<Activity>();
