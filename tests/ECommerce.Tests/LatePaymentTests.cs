@@ -7,6 +7,7 @@ using EventDriven;
 using EventDriven.Sagas;
 using EventDriven.Sqlite;
 using EventDriven.Store;
+using EventDriven.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ECommerce.Tests;
@@ -69,7 +70,7 @@ public sealed class LatePaymentTests
     [Fact]
     public async Task ALateCapture_Redelivered_IsRefundedOnce()
     {
-        var clock = new ClockWithoutTimers();
+        var clock = new ManualClock();
         var bus = new RecordingBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order order = Order.New(7);
@@ -90,7 +91,7 @@ public sealed class LatePaymentTests
     [Fact]
     public async Task ALateDecline_HasNothingToUndo_AndIsNotAWarning()
     {
-        var clock = new ClockWithoutTimers();
+        var clock = new ManualClock();
         var bus = new RecordingBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order order = Order.New(8);
@@ -105,7 +106,7 @@ public sealed class LatePaymentTests
     [Fact]
     public async Task TheTimeoutAndTheCaptureDueTogether_EndEachOrderOnce_FulfilledOrCancelledAndRefunded()
     {
-        var clock = new ClockWithoutTimers();
+        var clock = new ManualClock();
         var bus = new RecordingBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order[] orders = [.. Enumerable.Range(1, 200).Select(Order.New)];
@@ -157,7 +158,7 @@ public sealed class LatePaymentTests
         try
         {
             string path = Path.Combine(folder, "sagas.db");
-            var clock = new ClockWithoutTimers();
+            var clock = new ManualClock();
             var bus = new RecordingBus();
             Order order = Order.New(11);
             await using (var store = new SqliteSagaStore(path))
@@ -230,7 +231,7 @@ public sealed class LatePaymentTests
             await saga.HandleAsync(new InventoryReserved(ReservationId, DateTimeOffset.UnixEpoch, Id, Number, 1, "SKU-0001", 1, Amount, CardToken.Good[0]));
         }
 
-        public async Task ReserveThenTimeOutAsync(SagaRuntime<OrderSagaState> saga, ClockWithoutTimers clock)
+        public async Task ReserveThenTimeOutAsync(SagaRuntime<OrderSagaState> saga, ManualClock clock)
         {
             await ReserveAsync(saga);
             clock.Now += PaymentTimeout;

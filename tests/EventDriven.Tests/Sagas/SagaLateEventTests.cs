@@ -1,4 +1,5 @@
 using EventDriven.Sagas;
+using EventDriven.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Tests.Sagas;
@@ -81,7 +82,7 @@ public sealed class SagaLateEventTests
         // outcome is one of the two documented ones, never both and never neither: charge first → running, timeout stale; timeout
         // first → compensated, and the charge is late → refunded. The clock's timer never fires: the test runs the pass itself, so
         // it knows when the pass is over.
-        var clock = new ClockWithoutTimers(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var clock = new ManualClock();
         await using SagaRuntime<TestSagaState> runtime = TestSaga.CreateRuntime(_store, _bus, clock, definition: WithRefund());
         Guid[] orders = [.. Enumerable.Range(0, 200).Select(_ => Guid.NewGuid())];
         foreach (Guid order in orders)
@@ -240,27 +241,6 @@ public sealed class SagaLateEventTests
 
     private SagaRuntime<TestSagaState> CreateRuntime(Action<SagaOptions>? configure = null)
         => TestSaga.CreateRuntime(_store, _bus, _time, configure, WithRefund());
-
-    /// <summary>A clock set by the test whose timers never fire: timeouts run only when the test calls FireDueTimeoutsAsync.</summary>
-    private sealed class ClockWithoutTimers(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new SilentTimer();
-
-        private sealed class SilentTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => default;
-        }
-    }
 
     /// <summary>Opens and reserves <paramref name="order"/>, then lets its payment timeout fire: the instance is compensated ("timed out").</summary>
     private async Task ReserveThenTimeOutAsync(SagaRuntime<TestSagaState> runtime, Guid order)
