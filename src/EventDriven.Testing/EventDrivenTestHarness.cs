@@ -33,6 +33,7 @@ public sealed class EventDrivenTestHarness : IDisposable
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(1);
 
     private readonly IServiceProvider _services;
+    private readonly Lazy<EventBus> _bus;
     private readonly PublishedEventLog _log = new();
     private readonly Dictionary<Guid, (IEvent Event, Guid Cause)> _byId = [];
     private readonly HashSet<Activity> _running = [];
@@ -41,10 +42,12 @@ public sealed class EventDrivenTestHarness : IDisposable
     private readonly Lock _gate = new();
     private readonly ActivityListener _listener;
     private int _publishing;
+    private ISagaRuntime[]? _sagas;
 
     internal EventDrivenTestHarness(IServiceProvider services)
     {
         _services = services;
+        _bus = new Lazy<EventBus>(services.GetRequiredService<EventBus>);
         _listener = new ActivityListener
         {
             ShouldListenTo = static source => source.Name == EventDrivenActivitySource.Name,
@@ -90,14 +93,12 @@ public sealed class EventDrivenTestHarness : IDisposable
         where TEvent : IEvent
         => _log.Published<TEvent>();
 
-    /// <summary>The one published <typeparamref name="TEvent"/> that matches <paramref name="where"/> (any, when <see langword="null"/>).</summary>
-    /// <exception cref="EventAssertionException">None or several matched; the message lists every event published.</exception>
+    /// <inheritdoc cref="RecordingEventBus.Single{TEvent}(Func{TEvent, bool}?)"/>
     public TEvent Single<TEvent>(Func<TEvent, bool>? where = null)
         where TEvent : IEvent
         => _log.Single(where);
 
-    /// <summary>Asserts that no <typeparamref name="TEvent"/> matching <paramref name="where"/> (any, when <see langword="null"/>) was published.</summary>
-    /// <exception cref="EventAssertionException">One or more matched; the message lists every event published.</exception>
+    /// <inheritdoc cref="RecordingEventBus.None{TEvent}(Func{TEvent, bool}?)"/>
     public void None<TEvent>(Func<TEvent, bool>? where = null)
         where TEvent : IEvent
         => _log.None(where);
@@ -110,7 +111,7 @@ public sealed class EventDrivenTestHarness : IDisposable
         string name = NameOf(handlerType);
         lock (_gate)
         {
-            return [.. _runs.Where(r => r.HandlerName == name && _byId.ContainsKey(r.EventId)).Select(r => _byId[r.EventId].Event).OfType<TEvent>()];
+            return [.. _runs.Where(r => r.HandlerName == name).Select(r => _byId[r.EventId].Event).OfType<TEvent>()];
         }
     }
 
@@ -169,6 +170,30 @@ public sealed class EventDrivenTestHarness : IDisposable
         }
     }
 
+    /// <summary>One reading of the idle decision <see cref="WhenIdleAsync"/> waits for (it fires due saga timeouts and flushes the saga store on the way).</summary>
+    public async ValueTask<bool> IsIdleAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Snapshot().IsIdle)
+        {
+            return false;
+        }
+
+        foreach (ISagaRuntime saga in Sagas)
+        {
+            if (await saga.FireDueTimeoutsAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+                return false;
+            }
+        }
+
+        if (_services.GetService<ISagaStore>() is { } store)
+        {
+            await store.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Snapshot().IsIdle;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _listener.Dispose();
 
@@ -194,41 +219,20 @@ public sealed class EventDrivenTestHarness : IDisposable
         }
     }
 
+    /// <summary>The sagas of the container, resolved once (the set is fixed when the provider is built).</summary>
+    private ISagaRuntime[] Sagas => _sagas ??= [.. _services.GetServices<ISagaRuntime>()];
+
     private static string NameOf(Type type) => (type.FullName ?? type.Name).Replace('+', '.');
-
-    /// <summary>One reading of the idle decision <see cref="WhenIdleAsync"/> waits for (it fires due saga timeouts and flushes the saga store on the way).</summary>
-    public async ValueTask<bool> IsIdleAsync(CancellationToken cancellationToken = default)
-    {
-        if (!Snapshot().IsIdle)
-        {
-            return false;
-        }
-
-        foreach (ISagaRuntime saga in _services.GetServices<ISagaRuntime>())
-        {
-            if (await saga.FireDueTimeoutsAsync(cancellationToken).ConfigureAwait(false) > 0)
-            {
-                return false;
-            }
-        }
-
-        if (_services.GetService<ISagaStore>() is { } store)
-        {
-            await store.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return Snapshot().IsIdle;
-    }
 
     private Pending Snapshot()
     {
         int sagaPasses = 0;
-        foreach (ISagaRuntime saga in _services.GetServices<ISagaRuntime>())
+        foreach (ISagaRuntime saga in Sagas)
         {
             sagaPasses += saga.TimeoutPassesRunning;
         }
 
-        return new Pending(Volatile.Read(ref _publishing), _services.GetRequiredService<EventBus>().QueueDepth, sagaPasses, InboxDispatch.MarksInFlight);
+        return new Pending(Volatile.Read(ref _publishing), _bus.Value.QueueDepth, sagaPasses, InboxDispatch.MarksInFlight);
     }
 
     private string DescribePending()
@@ -259,7 +263,7 @@ public sealed class EventDrivenTestHarness : IDisposable
             }
         }
 
-        foreach (ISagaRuntime saga in _services.GetServices<ISagaRuntime>().Where(static s => s.TimeoutPassesRunning > 0))
+        foreach (ISagaRuntime saga in Sagas.Where(static s => s.TimeoutPassesRunning > 0))
         {
             text.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}  saga {saga.Name}: firing timeouts");
         }

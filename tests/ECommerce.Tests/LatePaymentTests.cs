@@ -71,7 +71,7 @@ public sealed class LatePaymentTests
     public async Task ALateCapture_Redelivered_IsRefundedOnce()
     {
         var clock = new ManualClock();
-        var bus = new RecordingBus();
+        var bus = new RecordingEventBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order order = Order.New(7);
         await order.ReserveThenTimeOutAsync(saga, clock);
@@ -80,19 +80,19 @@ public sealed class LatePaymentTests
         await saga.HandleAsync(capture);
         await saga.HandleAsync(capture);
 
-        PaymentRefundRequested refund = Assert.Single(bus.OfType<PaymentRefundRequested>());
+        PaymentRefundRequested refund = Assert.Single(bus.Published<PaymentRefundRequested>());
         Assert.Equal((order.Id, capture.PaymentId, order.Amount), (refund.OrderId, refund.PaymentId, refund.Amount));
         Assert.Equal(1, saga.Counts.LateEventsHandled);
         Assert.Equal(1, saga.Counts.DuplicateEventsIgnored);
-        Assert.Single(bus.OfType<OrderCancelled>());
-        Assert.Empty(bus.OfType<OrderFulfilled>());
+        Assert.Single(bus.Published<OrderCancelled>());
+        Assert.Empty(bus.Published<OrderFulfilled>());
     }
 
     [Fact]
     public async Task ALateDecline_HasNothingToUndo_AndIsNotAWarning()
     {
         var clock = new ManualClock();
-        var bus = new RecordingBus();
+        var bus = new RecordingEventBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order order = Order.New(8);
         await order.ReserveThenTimeOutAsync(saga, clock);
@@ -100,14 +100,14 @@ public sealed class LatePaymentTests
         await saga.HandleAsync(new PaymentDeclined(Guid.NewGuid(), clock.GetUtcNow(), order.Id, order.Number, 1, Guid.NewGuid(), "insufficient funds"));
 
         Assert.Equal((1L, 0L), (saga.Counts.LateEventsHandled, saga.Counts.LateEventsIgnored));
-        Assert.Empty(bus.OfType<PaymentRefundRequested>());
+        Assert.Empty(bus.Published<PaymentRefundRequested>());
     }
 
     [Fact]
     public async Task TheTimeoutAndTheCaptureDueTogether_EndEachOrderOnce_FulfilledOrCancelledAndRefunded()
     {
         var clock = new ManualClock();
-        var bus = new RecordingBus();
+        var bus = new RecordingEventBus();
         await using SagaRuntime<OrderSagaState> saga = CreateSaga(new InMemorySagaStore(), bus, clock);
         Order[] orders = [.. Enumerable.Range(1, 200).Select(Order.New)];
         foreach (Order order in orders)
@@ -139,9 +139,9 @@ public sealed class LatePaymentTests
         foreach (Order order in orders)
         {
             SagaStatus status = (await saga.GetAsync(order.Id))!.Status;
-            int fulfilled = bus.OfType<OrderFulfilled>().Count(e => e.OrderId == order.Id);
-            int cancelled = bus.OfType<OrderCancelled>().Count(e => e.OrderId == order.Id);
-            int refunds = bus.OfType<PaymentRefundRequested>().Count(e => e.OrderId == order.Id);
+            int fulfilled = bus.Published<OrderFulfilled>().Count(e => e.OrderId == order.Id);
+            int cancelled = bus.Published<OrderCancelled>().Count(e => e.OrderId == order.Id);
+            int refunds = bus.Published<PaymentRefundRequested>().Count(e => e.OrderId == order.Id);
             Assert.Equal(status == SagaStatus.Completed ? (1, 0, 0) : (0, 1, 1), (fulfilled, cancelled, refunds));
             cancelledOrders += status == SagaStatus.Compensated ? 1 : 0;
         }
@@ -159,7 +159,7 @@ public sealed class LatePaymentTests
         {
             string path = Path.Combine(folder, "sagas.db");
             var clock = new ManualClock();
-            var bus = new RecordingBus();
+            var bus = new RecordingEventBus();
             Order order = Order.New(11);
             await using (var store = new SqliteSagaStore(path))
             {
@@ -168,7 +168,7 @@ public sealed class LatePaymentTests
                 await before.StopAsync();
             }
 
-            Assert.Single(bus.OfType<OrderCancelled>());
+            Assert.Single(bus.Published<OrderCancelled>());
             await using var reopened = new SqliteSagaStore(path);
             await using SagaRuntime<OrderSagaState> after = CreateSaga(reopened, bus, clock);
             await after.StartAsync();
@@ -177,7 +177,7 @@ public sealed class LatePaymentTests
             await after.HandleAsync(capture);
             await after.HandleAsync(capture);
 
-            PaymentRefundRequested refund = Assert.Single(bus.OfType<PaymentRefundRequested>());
+            PaymentRefundRequested refund = Assert.Single(bus.Published<PaymentRefundRequested>());
             Assert.Equal(capture.PaymentId, refund.PaymentId);
             Assert.Equal(SagaStatus.Compensated, (await after.GetAsync(order.Id))!.Status);
         }
@@ -191,7 +191,7 @@ public sealed class LatePaymentTests
     public async Task RefundPayment_IsIdempotentByPaymentId_AndRefusesARefundWithoutACapture()
     {
         var gateway = new PaymentGateway(0);
-        var bus = new RecordingBus();
+        var bus = new RecordingEventBus();
         var handler = new RefundPayment(bus, gateway);
         Guid orderId = Guid.NewGuid();
         Guid paymentId = Guid.NewGuid();
@@ -202,7 +202,7 @@ public sealed class LatePaymentTests
         await handler.HandleAsync(request);
 
         Assert.Equal(new Refund(paymentId, 42m), Assert.Single(gateway.RefundsByOrder.Values));
-        IReadOnlyList<PaymentRefunded> refunded = bus.OfType<PaymentRefunded>();
+        IReadOnlyList<PaymentRefunded> refunded = bus.Published<PaymentRefunded>();
         Assert.Equal(2, refunded.Count);
         Assert.Equal(refunded[0].Id, refunded[1].Id); // the same event twice: the inbox and the store deduplicate it
 

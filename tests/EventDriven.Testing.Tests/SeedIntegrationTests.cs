@@ -1,6 +1,6 @@
 namespace EventDriven.Testing.Tests;
 
-/// <summary>The seed's integration test (publish, <c>Task.Delay(5000)</c>, hope), on the harness: same flow, no sleep.</summary>
+/// <summary>The seed's integration test (publish, sleep five seconds, hope), on the harness: same flow, no sleep.</summary>
 public sealed class SeedIntegrationTests
 {
     [Theory]
@@ -23,7 +23,7 @@ public sealed class SeedIntegrationTests
             await host.Bus.PublishAsync(order);
         }
 
-        await host.Harness.WhenIdleAsync(); // instead of await Task.Delay(5000)
+        await host.Harness.WhenIdleAsync(); // instead of sleeping five seconds
 
         Assert.Equal(orders.Select(static o => o.OrderId).Order(), completed.Orders.Order());
         Assert.All(orders, o => Assert.Equal(o.OrderId, host.Harness.Single<OrderValidated>(v => v.OrderId == o.OrderId).OrderId));
