@@ -36,6 +36,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     private object?[]? _routes;
     private EventRing[] _rings = [];
     private EventProcessor[] _processors = [];
+    private StoreStage[] _consumerStores = [];
     private volatile int _state;
     private long _dropped;
     private Task? _stopping;
@@ -77,10 +78,10 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     public long QueueDepth => _rings.Sum(static r => r.Depth);
 
     /// <summary>Events appended to the event store by store-and-publish (<see cref="EventDrivenOptions.EventStorage"/>).</summary>
-    public long StoredCount => _storeWriter is null ? 0 : _storeWriter.Stored + _processors.Sum(static p => p.StoredCount);
+    public long StoredCount => _storeWriter is null ? 0 : _storeWriter.Stored + _consumerStores.Sum(static s => s.Writer.Stored);
 
     /// <summary>Events the event store refused (too large, not serializable, or failing after every retry): dead-lettered under the handler name <c>EventDriven.EventStore</c>.</summary>
-    public long StoreRejectedCount => _storeWriter is null ? 0 : _storeWriter.Rejected + _processors.Sum(static p => p.StoreRejectedCount);
+    public long StoreRejectedCount => _storeWriter is null ? 0 : _storeWriter.Rejected + _consumerStores.Sum(static s => s.Writer.Rejected);
 
     /// <summary>Dead letters the configured <see cref="IDeadLetterSink"/> threw on; kept here so they are not lost.</summary>
     public IReadOnlyList<DeadLetter> UndeliverableDeadLetters => _failurePolicy.Fallback.Letters;
@@ -152,7 +153,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         where TEvent : IEvent
     {
         EventRing ring = rings[route.PartitionOf(@event, rings.Length)];
-        if (!ring.TryClaim(1, out long sequence))
+        if (!ring.Sequencer.TryClaim(1, out long sequence))
         {
             return PublishWhenFullAsync(ring, route, @event, cancellationToken);
         }
@@ -170,7 +171,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         where TEvent : IEvent
     {
         ring.Write(sequence, route, @event);
-        ring.Publish(sequence, sequence);
+        ring.Sequencer.Publish(sequence, sequence);
         _metrics.RecordPublished(route.EventTypeName);
         if (_state != Running)
         {
@@ -207,7 +208,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         int published = 0;
         while (published < events.Length)
         {
-            int claimed = ring.TryClaimUpTo(events.Length - published, out long high);
+            int claimed = ring.Sequencer.TryClaimUpTo(events.Length - published, out long high);
             if (claimed == 0)
             {
                 // The ring is full: one event goes through the backpressure path (wait, fail or drop), then claiming resumes.
@@ -310,7 +311,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             ring.Write(low + i, route, batch[i]);
         }
 
-        ring.Publish(low, high);
+        ring.Sequencer.Publish(low, high);
         _metrics.RecordPublished(route.EventTypeName, batch.Length);
     }
 
@@ -358,7 +359,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
     {
         var spinner = new SpinWait();
         long sequence;
-        while (!ring.TryClaim(1, out sequence))
+        while (!ring.Sequencer.TryClaim(1, out sequence))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_state == Stopped)
@@ -374,20 +375,20 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
             // Spinning did not help: sleep until the consumer frees slots. The waiter count is raised before the re-check, so a
             // consumer that frees slots after the re-check sees it and releases the semaphore: no wake-up is lost.
-            ring.AddWaitingProducer();
+            ring.Sequencer.AddWaitingProducer();
             try
             {
-                if (ring.TryClaim(1, out sequence))
+                if (ring.Sequencer.TryClaim(1, out sequence))
                 {
                     break;
                 }
 
                 // The timeout only bounds a permit taken by another waiter; progress normally comes from the release.
-                await ring.SpaceSignal.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+                await ring.Sequencer.SpaceSignal.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                ring.RemoveWaitingProducer();
+                ring.Sequencer.RemoveWaitingProducer();
             }
         }
 
@@ -443,12 +444,14 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             {
                 var rings = new EventRing[_options.Partitions];
                 var processors = new EventProcessor[rings.Length];
+                var stores = new List<StoreStage>();
                 for (int i = 0; i < rings.Length; i++)
                 {
                     rings[i] = new EventRing(_options.RingBufferCapacity, _options.ProducerType, i);
-                    processors[i] = new EventProcessor(rings[i], _options.WaitStrategy, _metrics, _storeWriter?.ForConsumer(), _options.EventStorage);
+                    processors[i] = new EventProcessor(rings[i], _options.WaitStrategy, ConsumerStages(stores));
                 }
 
+                _consumerStores = [.. stores];
                 _processors = processors;
                 _rings = rings;
                 foreach (EventProcessor processor in processors)
@@ -461,6 +464,33 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
             Volatile.Write(ref _routes, routes);
             return routes;
         }
+    }
+
+    /// <summary>
+    /// What each consumer does with a batch, in order: store it first (<see cref="EventStorage.BeforeDispatch"/>), run the handlers,
+    /// store it after (<see cref="EventStorage.AfterDispatch"/>). Each consumer gets its own stages (they own per-batch buffers).
+    /// </summary>
+    private IConsumerStage[] ConsumerStages(List<StoreStage> stores)
+    {
+        var stages = new List<IConsumerStage>(3);
+        StoreStage? store = _storeWriter is null ? null : new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage);
+        if (store is not null)
+        {
+            stores.Add(store);
+        }
+
+        if (_options.EventStorage == EventStorage.BeforeDispatch && store is not null)
+        {
+            stages.Add(store);
+        }
+
+        stages.Add(new DispatchStage(_metrics));
+        if (_options.EventStorage == EventStorage.AfterDispatch && store is not null)
+        {
+            stages.Add(store);
+        }
+
+        return [.. stages];
     }
 
     private void Configure(RouteBase? route)

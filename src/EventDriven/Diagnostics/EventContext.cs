@@ -14,7 +14,7 @@ namespace EventDriven;
 public readonly record struct EventContext(Guid EventId, Guid CorrelationId, Guid CausationId)
 {
     /// <summary>The event being handled on this thread, or <c>default</c> outside a ring consumer's handler.</summary>
-    public static EventContext Current => Ring.EventProcessor.CurrentContext();
+    public static EventContext Current => Ring.DispatchStage.CurrentContext();
 
     /// <summary>True inside a handler run by a ring consumer.</summary>
     public bool IsActive => EventId != Guid.Empty;

@@ -1,11 +1,19 @@
 using System.ComponentModel;
+using System.Diagnostics;
 
 namespace EventDriven.Dispatch;
 
 /// <summary>
 /// The dispatch code for one event type. The source generator derives one class per event type that calls every handler
-/// directly on its concrete type; this base holds the slow paths (awaiting, failures) so the generated fast path stays small.
+/// directly on its concrete type; this base holds the slow paths (awaiting, failures, tracing) so the generated fast path stays small.
 /// </summary>
+/// <remarks>
+/// Every way an event reaches its handlers — a generated dispatcher, dispatchers of several assemblies merged, runtime subscribers,
+/// the traced dispatch — ends in the one handler loop of this class (<c>RunFromAsync</c>), so a failure has one meaning everywhere:
+/// with a failure policy (ring buffer) the failed handler alone is retried and then dead-lettered; without one (inline) the other
+/// handlers still run and every failure is thrown together as one <see cref="EventDispatchException"/>; a cancellation the caller
+/// asked for ends the dispatch.
+/// </remarks>
 /// <typeparam name="TEvent">The event type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class EventDispatcher<TEvent>
@@ -42,7 +50,7 @@ public abstract class EventDispatcher<TEvent>
     /// successfully: it awaits that task, then runs the remaining handlers one by one.
     /// </summary>
     protected ValueTask ContinueAsync(int handlerIndex, ValueTask pending, TEvent @event, CancellationToken cancellationToken)
-        => ContinueCoreAsync(handlerIndex, pending, failure: null, @event, cancellationToken);
+        => RunFromAsync(handlerIndex, pending, failure: null, @event, trace: null, cancellationToken);
 
     /// <summary>The generated fast path calls this when the handler at <paramref name="handlerIndex"/> threw synchronously.</summary>
     protected ValueTask ContinueAfterFailure(int handlerIndex, Exception exception, TEvent @event, CancellationToken cancellationToken)
@@ -52,42 +60,86 @@ public abstract class EventDispatcher<TEvent>
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return ContinueCoreAsync(handlerIndex, default, exception, @event, cancellationToken);
+        return RunFromAsync(handlerIndex, default, exception, @event, trace: null, cancellationToken);
     }
+
+    /// <summary>
+    /// The fast path for dispatchers that call their handlers through <see cref="InvokeAsync"/> (merged and subscribed ones): what the
+    /// generator writes with direct calls, written once with indexed ones.
+    /// </summary>
+    private protected ValueTask DispatchByIndex(TEvent @event, CancellationToken cancellationToken)
+    {
+        int current = 0;
+        try
+        {
+            for (; current < _handlers.Length; current++)
+            {
+                ValueTask pending = InvokeAsync(current, @event, cancellationToken);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    return ContinueAsync(current, pending, @event, cancellationToken);
+                }
+
+                pending.GetAwaiter().GetResult();
+            }
+
+            return default;
+        }
+        catch (Exception exception)
+        {
+            return ContinueAfterFailure(current, exception, @event, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Runs every handler inside its own consumer span (<see cref="DispatchTrace"/>): the dispatch taken while a tracer listens.
+    /// Slower than the fused fast path, so only taken then; failures mean exactly what they mean there.
+    /// </summary>
+    internal ValueTask DispatchTracedAsync(TEvent @event, DispatchTrace trace, CancellationToken cancellationToken)
+        => RunFromAsync(-1, default, failure: null, @event, trace, cancellationToken);
 
     /// <summary>Throws for an index the generated switch does not know.</summary>
     protected static ValueTask ThrowHandlerIndexOutOfRange(int handlerIndex)
         => throw new ArgumentOutOfRangeException(nameof(handlerIndex), handlerIndex, "No handler has this index in the dispatch table.");
 
-    private async ValueTask ContinueCoreAsync(int handlerIndex, ValueTask pending, Exception? failure, TEvent @event, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one handler loop: finishes the handler at <paramref name="started"/> (its task <paramref name="pending"/>, or its synchronous
+    /// <paramref name="failure"/>; -1 when none has started), then runs the rest in order, each failure through <see cref="HandleFailureAsync"/>.
+    /// </summary>
+    private async ValueTask RunFromAsync(int started, ValueTask pending, Exception? failure, TEvent @event, DispatchTrace? trace, CancellationToken cancellationToken)
     {
         List<HandlerFailure>? failures = null;
-        if (failure is null)
+        if (started >= 0)
         {
-            try
+            if (failure is null)
             {
-                await pending.ConfigureAwait(false);
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+                {
+                    failure = exception;
+                }
             }
-            catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+
+            if (failure is not null)
             {
-                failure = exception;
+                failures = await HandleFailureAsync(failures, started, failure, @event, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (failure is not null)
+        for (int i = started + 1; i < _handlers.Length; i++)
         {
-            await HandleFailureAsync(failures ??= [], handlerIndex, failure, @event, cancellationToken).ConfigureAwait(false);
-        }
-
-        for (int i = handlerIndex + 1; i < _handlers.Length; i++)
-        {
+            using Activity? activity = trace?.StartHandler(_handlers[i].Name);
             try
             {
                 await InvokeAsync(i, @event, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
             {
-                await HandleFailureAsync(failures ??= [], i, exception, @event, cancellationToken).ConfigureAwait(false);
+                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                failures = await HandleFailureAsync(failures, i, exception, @event, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -97,15 +149,17 @@ public abstract class EventDispatcher<TEvent>
         }
     }
 
-    private ValueTask HandleFailureAsync(List<HandlerFailure> failures, int handlerIndex, Exception exception, TEvent @event, CancellationToken cancellationToken)
+    /// <summary>With a failure policy: retry the handler alone, then dead-letter. Without: remember the failure for the publisher.</summary>
+    private async ValueTask<List<HandlerFailure>?> HandleFailureAsync(List<HandlerFailure>? failures, int handlerIndex, Exception exception, TEvent @event, CancellationToken cancellationToken)
     {
         if (FailurePolicy is { } policy)
         {
-            return policy.RecoverAsync(_handlers[handlerIndex].Name, InvokeAsync, handlerIndex, @event, exception, cancellationToken);
+            await policy.RecoverAsync(_handlers[handlerIndex].Name, InvokeAsync, handlerIndex, @event, exception, cancellationToken).ConfigureAwait(false);
+            return failures;
         }
 
-        failures.Add(new HandlerFailure(_handlers[handlerIndex].Name, exception));
-        return default;
+        (failures ??= []).Add(new HandlerFailure(_handlers[handlerIndex].Name, exception));
+        return failures;
     }
 
     /// <summary>A cancellation the caller asked for ends the dispatch; any other exception is a handler failure.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using EventDriven.Reliability;
 using EventDriven.Ring;
@@ -6,26 +5,33 @@ using EventDriven.Ring;
 namespace EventDriven.Dispatch;
 
 /// <summary>
-/// Everything that receives one event type on one bus: the generated (static) dispatcher and the runtime subscribers.
+/// Everything that receives one event type on one bus: the generated (static) dispatcher and the runtime subscribers, as one
+/// <see cref="EventDispatcher{TEvent}"/> (the generated one alone while nobody subscribes, else merged with the subscribers).
 /// </summary>
 /// <remarks>
-/// Subscribers live in an array replaced on every change (copy-on-write): publishing reads it with one
+/// The dispatcher in use is replaced on every subscription change (copy-on-write): publishing reads it with one
 /// <c>Volatile.Read</c> (acquire) and never locks; subscribing and unsubscribing swap it with
 /// <c>Interlocked.CompareExchange</c> (full fence).
 /// </remarks>
 internal sealed class EventRoute<TEvent> : RouteBase
     where TEvent : IEvent
 {
-    private readonly EventDispatcher<TEvent>? _dispatcher;
-    private Subscriber[] _subscribers = [];
-    private HandlerFailurePolicy? _failurePolicy;
-
     private static readonly string s_eventTypeName = typeof(TEvent).Name;
+
+    private readonly EventDispatcher<TEvent>? _generated;
+    private Handlers _handlers;
+    private HandlerFailurePolicy? _failurePolicy;
     private Func<TEvent, int>? _partitionSelector;
 
     public EventRoute(EventDispatcher<TEvent>? dispatcher)
         : base(s_eventTypeName)
-        => _dispatcher = dispatcher;
+    {
+        _generated = dispatcher;
+        _handlers = new Handlers([], dispatcher);
+    }
+
+    /// <summary>The generated dispatcher (merged over assemblies), without runtime subscribers.</summary>
+    public EventDispatcher<TEvent>? Dispatcher => _generated;
 
     public override void Configure(EventDrivenOptions options)
     {
@@ -63,48 +69,32 @@ internal sealed class EventRoute<TEvent> : RouteBase
     public override void UseFailurePolicy(HandlerFailurePolicy policy)
     {
         _failurePolicy = policy;
-        if (_dispatcher is not null)
+        Handlers handlers = Volatile.Read(ref _handlers);
+        if (_generated is not null)
         {
-            _dispatcher.FailurePolicy = policy;
+            _generated.FailurePolicy = policy;
+        }
+
+        if (handlers.Dispatcher is { } dispatcher)
+        {
+            dispatcher.FailurePolicy = policy;
         }
     }
 
-    public override long DispatchRun(EventProcessor processor, long from, long to, CancellationToken abort)
+    public override ValueTask Dispatch(EventRing ring, long sequence, CancellationToken abort)
     {
-        EventRing ring = processor.Ring;
-        for (long sequence = from; sequence <= to; sequence++)
+        TEvent @event = typeof(TEvent).IsValueType
+            ? ring.ColumnSlot<TEvent>(sequence)
+            : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!);
+        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _handlers).Dispatcher;
+        if (dispatcher is null)
         {
-            ref EventRing.Slot slot = ref ring.SlotAt(sequence);
-            if (sequence != from && slot.Route != this)
-            {
-                return sequence - 1;
-            }
-
-            // The event stays in its slot while it is dispatched (EventContext.Current reads its id from there) and afterwards, until a
-            // producer reuses the slot: at most Capacity handled events per ring stay reachable.
-            TEvent @event = typeof(TEvent).IsValueType
-                ? ring.ColumnSlot<TEvent>(sequence)
-                : Unsafe.As<object, TEvent>(ref slot.Reference!);
-            long start = processor.BeginEvent(sequence);
-            ValueTask dispatch;
-            try
-            {
-                dispatch = EventDrivenActivitySource.Source.HasListeners()
-                    ? DispatchTracedAsync(@event, ring.TakeParent(sequence), abort)
-                    : DispatchAsync(@event, abort);
-            }
-            catch (Exception exception)
-            {
-                dispatch = ValueTask.FromException(exception);
-            }
-
-            if (!processor.EndEvent(dispatch, s_eventTypeName, start, abort))
-            {
-                return sequence;
-            }
+            return default;
         }
 
-        return to;
+        return EventDrivenActivitySource.Source.HasListeners()
+            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(s_eventTypeName, @event.EventType, @event.Id, ring.TakeParent(sequence)), abort)
+            : dispatcher.DispatchAsync(@event, abort);
     }
 
     public override Guid ReadEventId(EventRing ring, long sequence)
@@ -117,150 +107,70 @@ internal sealed class EventRoute<TEvent> : RouteBase
             ? ring.ColumnSlot<TEvent>(sequence)
             : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!);
 
-    /// <summary>
-    /// The dispatch used while a tracer listens: each handler runs alone inside its own consumer span, linked to the publisher's
-    /// span (ring) or a child of it (inline). Slower than the generated fused path, which is why it is only taken when someone
-    /// listens. Failures take the same path as untraced dispatch: the failure policy (ring), or collected while the other handlers
-    /// still run and thrown together as one <see cref="EventDispatchException"/> (inline).
-    /// </summary>
-    private async ValueTask DispatchTracedAsync(TEvent @event, Activity? parent, CancellationToken cancellationToken)
-    {
-        EventContext context = EventContext.Current;
-        Guid eventId = context.IsActive ? context.EventId : @event.Id;
-        List<HandlerFailure>? failures = null;
-        ActivityLink[]? links = parent is null ? null : [new ActivityLink(parent.Context)];
-        int staticCount = _dispatcher?.Handlers.Count ?? 0;
-        Subscriber[] subscribers = Volatile.Read(ref _subscribers);
-        for (int i = 0; i < staticCount + subscribers.Length; i++)
-        {
-            string handlerName = i < staticCount ? _dispatcher!.Handlers[i].Name : subscribers[i - staticCount].Handler.GetType().FullName ?? "subscriber";
-            using Activity? activity = EventDrivenActivitySource.Source.StartActivity(ActivityKind.Consumer, parentContext: default, links: links, name: "process " + s_eventTypeName);
-            if (activity is not null)
-            {
-                activity.SetTag("messaging.system", "eventdriven");
-                activity.SetTag("messaging.operation.type", "process");
-                activity.SetTag("messaging.destination.name", @event.EventType);
-                activity.SetTag("messaging.message.id", eventId.ToString());
-                activity.SetTag("messaging.message.conversation_id", context.CorrelationId.ToString());
-                activity.SetTag("eventdriven.handler", handlerName);
-            }
-
-            int index = i;
-            Func<int, TEvent, CancellationToken, ValueTask> invoke = index < staticCount
-                ? _dispatcher!.InvokeAsync
-                : (handler, e, ct) => subscribers[handler - staticCount].Handler.HandleAsync(e, ct);
-            try
-            {
-                await invoke(index, @event, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (!EventDispatcher<TEvent>.IsCancellation(exception, cancellationToken))
-            {
-                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                if (_failurePolicy is null)
-                {
-                    (failures ??= []).Add(new HandlerFailure(handlerName, exception));
-                    continue;
-                }
-
-                await _failurePolicy.RecoverAsync(handlerName, invoke, index, @event, exception, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        if (failures is not null)
-        {
-            throw new EventDispatchException(@event.EventType, @event.Id, failures);
-        }
-    }
-
-    public EventDispatcher<TEvent>? Dispatcher => _dispatcher;
-
+    /// <summary>Dispatches on the calling thread (inline mode, or a handler publishing into its own full ring).</summary>
     public ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
     {
-        if (EventDrivenActivitySource.Source.HasListeners())
+        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _handlers).Dispatcher;
+        if (dispatcher is null)
         {
-            // Inline mode while a tracer listens: one span per handler, children of the publisher's span (it runs on this flow).
-            return DispatchTracedAsync(@event, parent: null, cancellationToken);
+            return default;
         }
 
-        Subscriber[] subscribers = Volatile.Read(ref _subscribers);
-        if (subscribers.Length == 0)
-        {
-            return _dispatcher is { } dispatcher ? dispatcher.DispatchAsync(@event, cancellationToken) : default;
-        }
-
-        return DispatchWithSubscribersAsync(subscribers, @event, cancellationToken);
+        // While a tracer listens: one span per handler, children of the publisher's span (the dispatch runs on its flow).
+        return EventDrivenActivitySource.Source.HasListeners()
+            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(s_eventTypeName, @event.EventType, @event.Id, publisher: null), cancellationToken)
+            : dispatcher.DispatchAsync(@event, cancellationToken);
     }
 
     public IDisposable Subscribe(IEventHandler<TEvent> handler)
     {
         var subscriber = new Subscriber(this, handler);
-        Subscriber[] current, updated;
+        Handlers current;
         do
         {
-            current = Volatile.Read(ref _subscribers);
-            updated = [.. current, subscriber];
+            current = Volatile.Read(ref _handlers);
         }
-        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+        while (Interlocked.CompareExchange(ref _handlers, With([.. current.Subscribers, subscriber]), current) != current);
 
         return subscriber;
     }
 
     private void Unsubscribe(Subscriber subscriber)
     {
-        Subscriber[] current, updated;
+        Handlers current;
+        Handlers updated;
         do
         {
-            current = Volatile.Read(ref _subscribers);
-            int index = Array.IndexOf(current, subscriber);
+            current = Volatile.Read(ref _handlers);
+            int index = Array.IndexOf(current.Subscribers, subscriber);
             if (index < 0)
             {
                 return;
             }
 
-            updated = [.. current.AsSpan(0, index), .. current.AsSpan(index + 1)];
+            updated = With([.. current.Subscribers.AsSpan(0, index), .. current.Subscribers.AsSpan(index + 1)]);
         }
-        while (Interlocked.CompareExchange(ref _subscribers, updated, current) != current);
+        while (Interlocked.CompareExchange(ref _handlers, updated, current) != current);
     }
 
-    private async ValueTask DispatchWithSubscribersAsync(Subscriber[] subscribers, TEvent @event, CancellationToken cancellationToken)
+    private Handlers With(Subscriber[] subscribers)
     {
-        List<HandlerFailure>? failures = null;
-        if (_dispatcher is { } dispatcher)
+        if (subscribers.Length == 0)
         {
-            try
-            {
-                await dispatcher.DispatchAsync(@event, cancellationToken).ConfigureAwait(false);
-            }
-            catch (EventDispatchException exception)
-            {
-                (failures ??= []).AddRange(exception.Failures);
-            }
+            return new Handlers(subscribers, _generated);
         }
 
-        for (int i = 0; i < subscribers.Length; i++)
-        {
-            try
-            {
-                await subscribers[i].Handler.HandleAsync(@event, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (!EventDispatcher<TEvent>.IsCancellation(exception, cancellationToken))
-            {
-                string name = subscribers[i].Handler.GetType().FullName ?? subscribers[i].Handler.GetType().Name;
-                if (_failurePolicy is { } policy)
-                {
-                    await policy.RecoverAsync(name, (index, e, ct) => subscribers[index].Handler.HandleAsync(e, ct), i, @event, exception, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    (failures ??= []).Add(new HandlerFailure(name, exception));
-                }
-            }
-        }
+        EventDispatcher<TEvent> merged = MergedEventDispatcher<TEvent>.WithSubscribers(_generated, [.. subscribers.Select(static s => s.Handler)]);
+        merged.FailurePolicy = _failurePolicy;
+        return new Handlers(subscribers, merged);
+    }
 
-        if (failures is not null)
-        {
-            throw new EventDispatchException(@event.EventType, @event.Id, failures);
-        }
+    /// <summary>The subscribers and the dispatcher that runs them with the generated handlers: swapped together.</summary>
+    private sealed class Handlers(Subscriber[] subscribers, EventDispatcher<TEvent>? dispatcher)
+    {
+        public Subscriber[] Subscribers { get; } = subscribers;
+
+        public EventDispatcher<TEvent>? Dispatcher { get; } = dispatcher;
     }
 
     /// <summary>A runtime subscription; disposing it unsubscribes.</summary>

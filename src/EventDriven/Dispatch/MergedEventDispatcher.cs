@@ -1,9 +1,10 @@
 namespace EventDriven.Dispatch;
 
 /// <summary>
-/// Combines the dispatchers that several assemblies generated for the same event type into one, keeping the global run order
-/// (<see cref="HandlerDescriptor.Order"/>, then name) across assemblies. Built once at startup; slower than a single generated
-/// dispatcher because it calls each handler through <see cref="EventDispatcher{TEvent}.InvokeAsync"/>.
+/// One dispatcher made of several: the dispatchers several assemblies generated for one event type (merged into the global run
+/// order, <see cref="HandlerDescriptor.Order"/> then name), followed by the runtime subscribers of the route in subscription order.
+/// Slower than a single generated dispatcher because it calls each handler through <see cref="EventDispatcher{TEvent}.InvokeAsync"/>;
+/// its failures take the base class's one handler loop, like every other dispatch.
 /// </summary>
 internal sealed class MergedEventDispatcher<TEvent> : EventDispatcher<TEvent>
     where TEvent : IEvent
@@ -14,6 +15,7 @@ internal sealed class MergedEventDispatcher<TEvent> : EventDispatcher<TEvent>
         : base(handlers)
         => _targets = targets;
 
+    /// <summary>The generated dispatchers of every assembly, merged into one run order (the one dispatcher itself when there is one).</summary>
     public static EventDispatcher<TEvent> Create(IReadOnlyList<EventDispatcher<TEvent>> parts)
     {
         if (parts.Count == 1)
@@ -21,7 +23,40 @@ internal sealed class MergedEventDispatcher<TEvent> : EventDispatcher<TEvent>
             return parts[0];
         }
 
-        var entries = new List<(HandlerDescriptor Handler, EventDispatcher<TEvent> Dispatcher, int Index)>();
+        List<(HandlerDescriptor Handler, EventDispatcher<TEvent> Dispatcher, int Index)> entries = Flatten(parts);
+        entries.Sort(static (x, y) => HandlerDescriptor.CompareRunOrder(x.Handler, y.Handler));
+        return new MergedEventDispatcher<TEvent>([.. entries.Select(e => e.Handler)], [.. entries.Select(e => (e.Dispatcher, e.Index))]);
+    }
+
+    /// <summary>The route's generated dispatcher (if any) first, then <paramref name="subscribers"/> in the order they subscribed.</summary>
+    public static EventDispatcher<TEvent> WithSubscribers(EventDispatcher<TEvent>? generated, IReadOnlyList<IEventHandler<TEvent>> subscribers)
+    {
+        var parts = new List<EventDispatcher<TEvent>>(subscribers.Count + 1);
+        if (generated is not null)
+        {
+            parts.Add(generated);
+        }
+
+        foreach (IEventHandler<TEvent> subscriber in subscribers)
+        {
+            parts.Add(new SubscriberDispatcher(subscriber));
+        }
+
+        List<(HandlerDescriptor Handler, EventDispatcher<TEvent> Dispatcher, int Index)> entries = Flatten(parts);
+        return new MergedEventDispatcher<TEvent>([.. entries.Select(e => e.Handler)], [.. entries.Select(e => (e.Dispatcher, e.Index))]);
+    }
+
+    public override ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken) => DispatchByIndex(@event, cancellationToken);
+
+    public override ValueTask InvokeAsync(int handlerIndex, TEvent @event, CancellationToken cancellationToken)
+    {
+        (EventDispatcher<TEvent> dispatcher, int index) = _targets[handlerIndex];
+        return dispatcher.InvokeAsync(index, @event, cancellationToken);
+    }
+
+    private static List<(HandlerDescriptor, EventDispatcher<TEvent>, int)> Flatten(IReadOnlyList<EventDispatcher<TEvent>> parts)
+    {
+        var entries = new List<(HandlerDescriptor, EventDispatcher<TEvent>, int)>();
         foreach (EventDispatcher<TEvent> part in parts)
         {
             for (int i = 0; i < part.Handlers.Count; i++)
@@ -30,39 +65,16 @@ internal sealed class MergedEventDispatcher<TEvent> : EventDispatcher<TEvent>
             }
         }
 
-        entries.Sort(static (x, y) => HandlerDescriptor.CompareRunOrder(x.Handler, y.Handler));
-        return new MergedEventDispatcher<TEvent>(
-            entries.Select(e => e.Handler).ToArray(),
-            entries.Select(e => (e.Dispatcher, e.Index)).ToArray());
+        return entries;
     }
 
-    public override ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
+    /// <summary>A runtime subscriber as a one-handler dispatcher, named by its type (what failures and dead letters report).</summary>
+    private sealed class SubscriberDispatcher(IEventHandler<TEvent> handler)
+        : EventDispatcher<TEvent>([new HandlerDescriptor(handler.GetType().FullName ?? handler.GetType().Name, int.MaxValue, idempotent: false)])
     {
-        int current = 0;
-        try
-        {
-            for (; current < _targets.Length; current++)
-            {
-                ValueTask pending = InvokeAsync(current, @event, cancellationToken);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    return ContinueAsync(current, pending, @event, cancellationToken);
-                }
+        public override ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken) => DispatchByIndex(@event, cancellationToken);
 
-                pending.GetAwaiter().GetResult();
-            }
-
-            return default;
-        }
-        catch (Exception exception)
-        {
-            return ContinueAfterFailure(current, exception, @event, cancellationToken);
-        }
-    }
-
-    public override ValueTask InvokeAsync(int handlerIndex, TEvent @event, CancellationToken cancellationToken)
-    {
-        (EventDispatcher<TEvent> dispatcher, int index) = _targets[handlerIndex];
-        return dispatcher.InvokeAsync(index, @event, cancellationToken);
+        public override ValueTask InvokeAsync(int handlerIndex, TEvent @event, CancellationToken cancellationToken)
+            => handlerIndex == 0 ? handler.HandleAsync(@event, cancellationToken) : ThrowHandlerIndexOutOfRange(handlerIndex);
     }
 }

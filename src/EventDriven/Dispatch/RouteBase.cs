@@ -18,16 +18,13 @@ internal abstract class RouteBase
     /// <summary>Applies the per-event-type settings of <paramref name="options"/>.</summary>
     public abstract void Configure(EventDrivenOptions options);
 
-    /// <summary>
-    /// Dispatches the events from <paramref name="from"/> on, up to <paramref name="to"/> or the first slot of another route, waiting
-    /// for each before the next. Returns the last sequence dispatched (earlier than <paramref name="to"/> if the stop timeout cancelled).
-    /// </summary>
-    public abstract long DispatchRun(EventProcessor processor, long from, long to, CancellationToken abort);
+    /// <summary>Dispatches the event in slot <paramref name="sequence"/> of <paramref name="ring"/> (read with its type known, so a struct is not boxed).</summary>
+    public abstract ValueTask Dispatch(EventRing ring, long sequence, CancellationToken abort);
 
     /// <summary>The <see cref="IEvent.Id"/> of the event in slot <paramref name="sequence"/> (still there while it is being dispatched).</summary>
     public abstract Guid ReadEventId(EventRing ring, long sequence);
 
-    /// <summary>The event in slot <paramref name="sequence"/>, as <see cref="IEvent"/> (a struct event is boxed: only the store path asks).</summary>
+    /// <summary>The event in slot <paramref name="sequence"/>, as <see cref="IEvent"/> (a struct event is boxed: only the store stage asks, because <see cref="Store.IEventStore"/> takes events as <see cref="IEvent"/>).</summary>
     public abstract IEvent ReadEvent(EventRing ring, long sequence);
 
     /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>

@@ -28,7 +28,7 @@ public sealed class EventRingModelProperties
             if (kind % 2 == 0)
             {
                 int count = argument % 3 + 1;
-                bool claimed = ring.TryClaim(count, out long high);
+                bool claimed = ring.Sequencer.TryClaim(count, out long high);
                 if (claimed != (model.Count + count <= capacity))
                 {
                     return false;
@@ -54,11 +54,11 @@ public sealed class EventRingModelProperties
                     model.Enqueue(value);
                 }
 
-                ring.Publish(high - count + 1, high);
+                ring.Sequencer.Publish(high - count + 1, high);
             }
             else
             {
-                long available = ring.HighestPublished(next);
+                long available = ring.Sequencer.HighestPublished(next);
                 if (available - next + 1 != model.Count)
                 {
                     return false;
@@ -78,7 +78,7 @@ public sealed class EventRingModelProperties
 
                 if (last >= next - 1 && next > 0)
                 {
-                    ring.MarkConsumed(next - 1);
+                    ring.Sequencer.MarkConsumed(next - 1);
                 }
             }
         }
