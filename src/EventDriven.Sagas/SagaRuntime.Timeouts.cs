@@ -16,6 +16,10 @@ public sealed partial class SagaRuntime<TState>
     private readonly PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset> _timeouts;
     private readonly Lock _timeoutGate = new();
     private readonly Dictionary<string, int> _timeoutFailures = new(StringComparer.Ordinal);
+
+    // A due timeout whose step failed is tried again, never dropped: 1 s, doubling, at most 5 minutes apart (the back-off of the one
+    // retry policy type the runtime uses; MaxRetries is unbounded because a timeout that never fires would strand its instance).
+    private static readonly RetryPolicy s_timeoutRetry = new(int.MaxValue, TimeSpan.FromSeconds(1), 2, TimeSpan.FromMinutes(5));
     private ITimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private bool _timerStopped;
@@ -183,7 +187,7 @@ public sealed partial class SagaRuntime<TState>
         {
             int failures = _timeoutFailures.GetValueOrDefault(correlationId) + 1;
             _timeoutFailures[correlationId] = failures;
-            TimeSpan delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(failures - 1, 16))));
+            TimeSpan delay = s_timeoutRetry.BackoffBefore(failures);
             _timeouts.Enqueue((correlationId, dueAt), now + delay);
         }
     }

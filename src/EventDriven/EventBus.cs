@@ -50,7 +50,8 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         _deadLetters = deadLetters;
         _metrics = new EventDrivenMetrics(meterFactory, QueueDepths, ConsumerLags);
         // Retry back-off runs on the registered clock, so a test with a fake TimeProvider controls it as it controls saga timeouts.
-        _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics, services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
+        TimeProvider time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics, time);
         if (options.EventStorage != EventStorage.None)
         {
             if (store is null)
@@ -58,7 +59,7 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
                 throw new InvalidOperationException($"EventDrivenOptions.EventStorage is {options.EventStorage} but no IEventStore is registered. Register one before the bus is built (services.AddEventDrivenSqlite(...) or services.AddSingleton<IEventStore>(new InMemoryEventStore())), or set EventStorage to None.");
             }
 
-            _storeWriter = new EventStoreWriter(store, options.StreamSelector, _failurePolicy);
+            _storeWriter = new EventStoreWriter(store, options.StreamSelector, _failurePolicy, options.StoreRetryPolicy, time);
         }
     }
 

@@ -47,6 +47,13 @@ public sealed class EventDrivenOptions
     /// </summary>
     public EventStorage EventStorage { get; set; } = EventStorage.None;
 
+    /// <summary>
+    /// How store-and-publish retries an append the store failed for a reason of its own (disk full, database locked) before the
+    /// events are dead-lettered under <c>EventDriven.EventStore</c>. Default: 7 retries from 100 ms, doubling, at most 5 s apart
+    /// (about 11 s in all). An event the store refuses for itself (too large, not serializable) is dead-lettered at once.
+    /// </summary>
+    public RetryPolicy StoreRetryPolicy { get; set; } = new(7, TimeSpan.FromMilliseconds(100), 2, TimeSpan.FromSeconds(5));
+
     /// <summary>The stream each stored event goes to. Default <see cref="EventStoreExtensions.DefaultStreamId"/>: <see cref="IStreamEvent.StreamId"/>, else <c>"$type-" + EventType</c>.</summary>
     public Func<IEvent, string>? StreamSelector { get; set; }
 
@@ -125,6 +132,8 @@ public sealed class EventDrivenOptions
 
         ArgumentNullException.ThrowIfNull(RetryPolicy);
         RetryPolicy.Validate(nameof(RetryPolicy));
+        ArgumentNullException.ThrowIfNull(StoreRetryPolicy);
+        StoreRetryPolicy.Validate(nameof(StoreRetryPolicy));
     }
 
     private static void RequireDefined<TEnum>(TEnum value, string name)

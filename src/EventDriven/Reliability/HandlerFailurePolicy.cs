@@ -22,37 +22,20 @@ internal sealed class HandlerFailurePolicy(EventDrivenOptions options, IDeadLett
         where TEvent : IEvent
     {
         metrics.RecordFailure(@event.EventType, handlerName);
-        RetryPolicy retry = options.GetRetryPolicy(handlerName);
-        int attempts = 1;
-        for (int retryNumber = 1; retryNumber <= retry.MaxRetries && !cancellationToken.IsCancellationRequested; retryNumber++)
+        RetryOutcome outcome = await RetryLoop.RetryAsync(
+            options.GetRetryPolicy(handlerName),
+            time,
+            failure,
+            static (call, ct) => call.Invoke(call.HandlerIndex, call.Event, ct),
+            (Invoke: invoke, HandlerIndex: handlerIndex, Event: @event),
+            exception => metrics.RecordFailure(@event.EventType, handlerName),
+            cancellationToken).ConfigureAwait(false);
+
+        // Spent or stopping (no more retries either way): the event goes to the dead-letter sink, never nowhere.
+        if (!outcome.Succeeded)
         {
-            try
-            {
-                TimeSpan backoff = retry.BackoffBefore(retryNumber);
-                if (backoff > TimeSpan.Zero)
-                {
-                    await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break; // Stopping: no more retries, but the event still goes to the dead-letter sink below.
-            }
-
-            attempts++;
-            try
-            {
-                await invoke(handlerIndex, @event, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception exception)
-            {
-                failure = exception;
-                metrics.RecordFailure(@event.EventType, handlerName);
-            }
+            await DeadLetterAsync(new DeadLetter(@event, handlerName, outcome.LastFailure!, outcome.Attempts, time.GetUtcNow())).ConfigureAwait(false);
         }
-
-        await DeadLetterAsync(new DeadLetter(@event, handlerName, failure, attempts, time.GetUtcNow())).ConfigureAwait(false);
     }
 
     /// <summary>Hands <paramref name="letter"/> to the sink, or keeps it in <see cref="Fallback"/> when the sink throws, and counts it.</summary>

@@ -12,16 +12,14 @@ namespace EventDriven.Store;
 /// </summary>
 /// <remarks>
 /// Nothing is dropped: an event the store rejects for itself (too large, not serializable) is dead-lettered under
-/// <see cref="HandlerName"/> and the rest of its batch is stored; any other failure (disk full, database locked) is retried with
-/// back-off, and dead-lettered only after <see cref="MaxAttempts"/> attempts.
+/// <see cref="HandlerName"/> and the rest of its batch is stored; any other failure (disk full, database locked) is retried through
+/// the runtime's one <see cref="RetryLoop"/> as <see cref="EventDrivenOptions.StoreRetryPolicy"/> says, and dead-lettered only
+/// after the last retry.
 /// </remarks>
-internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? streamSelector, HandlerFailurePolicy deadLetters, TimeProvider? time = null)
+internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? streamSelector, HandlerFailurePolicy deadLetters, RetryPolicy retry, TimeProvider? time = null)
 {
     /// <summary>The handler name under which events the store could not take are dead-lettered.</summary>
     public const string HandlerName = "EventDriven.EventStore";
-
-    /// <summary>Attempts of an append that fails for a reason other than the event itself, before its events are dead-lettered.</summary>
-    public const int MaxAttempts = 8;
 
     private readonly Func<IEvent, string> _streamOf = streamSelector ?? EventStoreExtensions.DefaultStreamId;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -42,7 +40,7 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
     public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>A writer for another consumer, over the same store (each consumer owns its batch buffers).</summary>
-    public EventStoreWriter ForConsumer() => new(store, streamSelector, deadLetters, _time);
+    public EventStoreWriter ForConsumer() => new(store, streamSelector, deadLetters, retry, _time);
 
     /// <summary>Appends ring slots <paramref name="from"/>..<paramref name="to"/> and waits for the store. Runs on the consumer thread.</summary>
     public void StoreRange(EventRing ring, long from, long to, CancellationToken abort)
@@ -101,49 +99,61 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
 
     private async Task AppendAsync(string stream, IReadOnlyList<EventToAppend> items, CancellationToken abort)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            try
+            await store.AppendAsync(stream, items, ExpectedVersion.Any, abort).ConfigureAwait(false);
+            Interlocked.Add(ref _stored, items.Count);
+        }
+        catch (Exception exception) when (exception is EventTooLargeException or EventSerializationException)
+        {
+            // One event is at fault: store the others one by one, so only the bad one is set aside.
+            if (items.Count == 1)
             {
-                await store.AppendAsync(stream, items, ExpectedVersion.Any, abort).ConfigureAwait(false);
-                Interlocked.Add(ref _stored, items.Count);
+                await RejectAsync(items[0].Event, exception, attempts: 1).ConfigureAwait(false);
                 return;
             }
-            catch (Exception exception) when (exception is EventTooLargeException or EventSerializationException)
-            {
-                // One event is at fault: store the others one by one, so only the bad one is set aside.
-                if (items.Count == 1)
-                {
-                    await RejectAsync(items[0].Event, exception, attempt).ConfigureAwait(false);
-                    return;
-                }
 
-                foreach (EventToAppend item in items)
-                {
-                    await AppendAsync(stream, [item], abort).ConfigureAwait(false);
-                }
+            foreach (EventToAppend item in items)
+            {
+                await AppendAsync(stream, [item], abort).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            await RetryAppendAsync(stream, items, exception, abort).ConfigureAwait(false);
+        }
+    }
 
-                return;
-            }
-            catch (OperationCanceledException) when (abort.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception exception) when (attempt < MaxAttempts)
-            {
-                _ = exception;
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 50 << attempt)), _time, abort).ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                foreach (EventToAppend item in items)
-                {
-                    await RejectAsync(item.Event, exception, attempt).ConfigureAwait(false);
-                }
+    /// <summary>The store failed for a reason of its own (disk full, database locked): retry, then dead-letter every event of the append.</summary>
+    private async Task RetryAppendAsync(string stream, IReadOnlyList<EventToAppend> items, Exception failure, CancellationToken abort)
+    {
+        RetryOutcome outcome = await RetryLoop.RetryAsync(
+            retry,
+            _time,
+            failure,
+            static (append, ct) => new ValueTask(append.Store.AppendAsync(append.Stream, append.Items, ExpectedVersion.Any, ct).AsTask()),
+            (Store: store, Stream: stream, Items: items),
+            onFailure: null,
+            abort).ConfigureAwait(false);
+        Interlocked.Add(ref _retries, outcome.Attempts - 1);
+        if (outcome.Succeeded)
+        {
+            Interlocked.Add(ref _stored, items.Count);
+            return;
+        }
 
-                return;
-            }
+        if (outcome.Cancelled)
+        {
+            throw new OperationCanceledException(abort);
+        }
+
+        foreach (EventToAppend item in items)
+        {
+            await RejectAsync(item.Event, outcome.LastFailure!, outcome.Attempts).ConfigureAwait(false);
         }
     }
 

@@ -105,7 +105,7 @@ public sealed class FailurePathTests : IDisposable
     public FailurePathTests()
     {
         var services = new ServiceCollection();
-        services.AddTestState().AddSingleton<ProbeScript>();
+        services.AddTestState();
         services.AddEventDriven();
         _services = services.BuildServiceProvider();
         _script = _services.GetRequiredService<ProbeScript>();

@@ -13,7 +13,7 @@ internal static class TestBus
     /// </summary>
     public static IServiceCollection AddTestState(this IServiceCollection services)
     {
-        services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>().AddSingleton<InboxLog>();
+        services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>().AddSingleton<InboxLog>().AddSingleton<Dispatch.ProbeScript>();
         services.TryAddSingleton<IInbox>(static _ => new InMemoryInbox());
         return services;
     }

@@ -1,3 +1,4 @@
+using EventDriven.Reliability;
 using EventDriven.Serialization;
 using EventDriven.Store;
 using EventDriven.Tests.Fixtures;
@@ -168,6 +169,38 @@ public sealed class StoreAndPublishTests
         Assert.Equal(coupons.Select(c => c.Id).Order(), all.Select(e => e.EventId).Order());
         Assert.Equal(2, store.Failed);
         Assert.Equal(0, bus.StoreRejectedCount);
+    }
+
+    [Fact]
+    public async Task A_store_that_keeps_failing_is_retried_as_the_store_retry_policy_says_on_the_registered_clock_then_dead_lettered()
+    {
+        var store = new FlakyStore(StoreTestJson.CreateStore(), failures: int.MaxValue);
+        var letters = new InMemoryDeadLetterSink();
+        var clock = new Sagas.ManualTimeProvider();
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton<IEventStore>(store).AddSingleton<IDeadLetterSink>(letters).AddSingleton<TimeProvider>(clock);
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = DispatchMode.Inline;
+            o.EventStorage = EventStorage.BeforeDispatch;
+            o.StoreRetryPolicy = new RetryPolicy(MaxRetries: 2, InitialBackoff: TimeSpan.FromMinutes(1));
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        EventBus bus = provider.GetRequiredService<EventBus>();
+
+        var coupon = new CouponApplied("NEVER-STORED");
+        ValueTask publish = bus.PublishAsync(coupon);
+        for (int advanced = 0; !publish.IsCompleted && advanced < 1_000; advanced++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1)); // the back-off waits on the registered clock, never on the wall clock
+            await Task.Yield();
+        }
+
+        await publish;
+        Assert.Equal(3, store.Failed); // the first append and the policy's two retries
+        DeadLetter letter = Assert.Single(letters.Letters);
+        Assert.Equal(("EventDriven.EventStore", 3, coupon.Id), (letter.HandlerName, letter.Attempts, letter.Event.Id));
+        Assert.Equal(1, bus.StoreRejectedCount);
     }
 
     [Theory]
