@@ -24,7 +24,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
     private Func<TEvent, int>? _partitionSelector;
 
     public EventRoute(EventDispatcher<TEvent>? dispatcher)
-        : base(s_eventTypeName)
+        : base(typeof(TEvent), s_eventTypeName)
     {
         _generated = dispatcher;
         _handlers = new Handlers([], dispatcher);

@@ -6,8 +6,15 @@ namespace EventDriven.Dispatch;
 /// <summary>The type-erased face of <see cref="EventRoute{TEvent}"/>: a ring slot holds one, and the consumer calls it without knowing the event type.</summary>
 internal abstract class RouteBase
 {
-    /// <summary>Creates the route of the event type named <paramref name="eventTypeName"/>.</summary>
-    protected RouteBase(string eventTypeName) => EventTypeName = eventTypeName;
+    /// <summary>Creates the route of <paramref name="eventType"/>, whose CLR name is <paramref name="eventTypeName"/>.</summary>
+    protected RouteBase(Type eventType, string eventTypeName)
+    {
+        EventType = eventType;
+        EventTypeName = eventTypeName;
+    }
+
+    /// <summary>The event type this route carries.</summary>
+    public Type EventType { get; }
 
     /// <summary>The event's CLR type name: the metrics tag (known without an event instance at hand). A field, not a virtual property: the publish path reads it.</summary>
     public string EventTypeName { get; }
