@@ -4,6 +4,7 @@ using EventDriven.Dispatch;
 using EventDriven.Reliability;
 using EventDriven.Ring;
 using EventDriven.Store;
+using EventDriven.Transport;
 
 namespace EventDriven;
 
@@ -21,7 +22,7 @@ namespace EventDriven;
 /// This class is the front door and the lifecycle; the routes live in a <c>RouteTable</c>, the ring producer side (backpressure)
 /// in a <c>RingPublisher</c>, the consumers and their stages in a <c>ConsumerGroup</c>.
 /// </remarks>
-public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
+public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDisposable
 {
     private const int Running = 0;
     private const int Stopping = 1; // draining: only handlers may still publish (their follow-up events are part of the drain)
@@ -145,6 +146,50 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
         }
 
         await ring.PublishBatchAsync(route, events, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReceiveAsync(IEvent @event, ReceivedEventContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        if (_state != Running)
+        {
+            ThrowIfNotAcceptingPublishes();
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        _ = _routes.Routes ?? BuildRoutes();
+        if (_routes.FindByRuntimeType(@event.GetType()) is { } route)
+        {
+            return route.ReceiveAsync(this, @event, context, cancellationToken);
+        }
+
+        if (_inlineStore is not null && _options.NoHandlerBehavior != NoHandlerBehavior.Throw)
+        {
+            // Stored as the history it is; on a ring bus this append runs beside the ring, not in its order (no route carries the type).
+            return _inlineStore.StoreUnhandledAsync(@event, context);
+        }
+
+        return _options.NoHandlerBehavior == NoHandlerBehavior.Throw
+            ? ValueTask.FromException(new InvalidOperationException(
+                $"No handler is registered for the received event '{@event.EventType}' ({@event.GetType().FullName}). Add an [EventHandler] class implementing IEventHandler<{@event.GetType().Name}> in this service, or stop routing the event type to it."))
+            : default;
+    }
+
+    /// <summary>The typed half of <see cref="ReceiveAsync(IEvent, ReceivedEventContext, CancellationToken)"/>, called back by the route.</summary>
+    internal ValueTask ReceiveAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, ReceivedEventContext context, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        if (_ringPublisher is { } ring)
+        {
+            return ring.EnqueueReceivedAsync(route, @event, context, cancellationToken);
+        }
+
+        return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : _inlineStore.DispatchAsync(route, @event, cancellationToken, context);
     }
 
     /// <inheritdoc />
@@ -278,17 +323,19 @@ public sealed class EventBus : IEventBus, IDisposable, IAsyncDisposable
 
     /// <summary>
     /// What each consumer does with a batch, in order: store it first (<see cref="EventStorage.BeforeDispatch"/>), run the handlers,
-    /// store it after (<see cref="EventStorage.AfterDispatch"/>). Each consumer gets its own stages (they own per-batch buffers).
+    /// store it after (<see cref="EventStorage.AfterDispatch"/>), complete the receipts of received events. Each consumer gets its own
+    /// stages (they own per-batch buffers).
     /// </summary>
     private IConsumerStage[] ConsumerStages()
     {
         var dispatch = new DispatchStage(_metrics);
+        var receipts = new ReceiptStage(); // last: a received event is finished only when every stage before is
         if (_storeWriter is null)
         {
-            return [dispatch];
+            return [dispatch, receipts];
         }
 
         var store = new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage);
-        return _options.EventStorage == EventStorage.BeforeDispatch ? [store, dispatch] : [dispatch, store];
+        return _options.EventStorage == EventStorage.BeforeDispatch ? [store, dispatch, receipts] : [dispatch, store, receipts];
     }
 }

@@ -107,6 +107,9 @@ internal sealed class EventRoute<TEvent> : RouteBase
             ? ring.ColumnSlot<TEvent>(sequence)
             : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!);
 
+    public override ValueTask ReceiveAsync(EventBus bus, IEvent @event, Transport.ReceivedEventContext context, CancellationToken cancellationToken)
+        => bus.ReceiveAsync(this, (TEvent)@event, context, cancellationToken);
+
     /// <summary>Dispatches on the calling thread (inline mode, or a handler publishing into its own full ring).</summary>
     public ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
     {

@@ -34,6 +34,9 @@ internal abstract class RouteBase
     /// <summary>The event in slot <paramref name="sequence"/>, as <see cref="IEvent"/> (a struct event is boxed: only the store stage asks, because <see cref="Store.IEventStore"/> takes events as <see cref="IEvent"/>).</summary>
     public abstract IEvent ReadEvent(EventRing ring, long sequence);
 
+    /// <summary>Hands a received event, typed only as <see cref="IEvent"/>, to <paramref name="bus"/> as this route's event type.</summary>
+    public abstract ValueTask ReceiveAsync(EventBus bus, IEvent @event, Transport.ReceivedEventContext context, CancellationToken cancellationToken);
+
     /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>
     public abstract void UseFailurePolicy(HandlerFailurePolicy policy);
 }

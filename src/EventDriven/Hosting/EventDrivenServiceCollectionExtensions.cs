@@ -66,6 +66,7 @@ public static class EventDrivenServiceCollectionExtensions
             // Resolved only when the bus stores events: resolving a durable store opens its database.
             sp.GetRequiredService<EventDrivenOptions>().EventStorage == EventStorage.None ? null : sp.GetService<IEventStore>()));
         services.TryAddSingleton<IEventBus>(static sp => sp.GetRequiredService<EventBus>());
+        services.TryAddSingleton<EventDriven.Transport.IEventReceiver>(static sp => sp.GetRequiredService<EventBus>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventBusHostedService>(static sp => new EventBusHostedService(sp.GetRequiredService<EventBus>())));
         return services;
     }

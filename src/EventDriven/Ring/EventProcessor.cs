@@ -148,13 +148,21 @@ internal sealed class EventProcessor
                 }
 
                 Volatile.Write(ref _position, next);
-                bool finished = RunStages(next, available, abort);
-                _sequencer.MarkConsumed(available);
-                if (!finished)
+                if (!RunStages(next, available, abort))
                 {
+                    // Before the slots are freed (a producer could overwrite them): every stage hears what stays unfinished.
+                    long published = _sequencer.HighestPublished(next);
+                    foreach (IConsumerStage stage in _stages)
+                    {
+                        stage.Abandoned(this, next, published);
+                    }
+
+                    _sequencer.MarkConsumed(available);
                     Abandon(Math.Max(0, _sequencer.ClaimedSequence - _sequencer.ConsumedSequence));
                     return;
                 }
+
+                _sequencer.MarkConsumed(available);
 
                 next = available + 1;
             }

@@ -26,6 +26,7 @@ internal sealed class EventRing
     private readonly int _mask;
     private readonly SlotContext[] _contexts;
     private readonly bool[] _hasContext;
+    private int _receiptsPending;
 
     public EventRing(int capacity, ProducerType producerType, int partition)
     {
@@ -76,6 +77,36 @@ internal sealed class EventRing
         {
             _hasContext[index] = false;
         }
+    }
+
+    /// <summary>True while a received event's receipt waits in some slot (<see cref="ReceiptStage"/> reads only this otherwise).</summary>
+    public bool HasReceipts => Volatile.Read(ref _receiptsPending) != 0;
+
+    /// <summary>
+    /// For a claimed and written slot, before it is published: the ids a received event carried (instead of the publishing thread's
+    /// context) and the receipt the consumer completes when it is done with the event.
+    /// </summary>
+    public void AttachReceived(long sequence, Transport.ReceivedEventContext received, DeliveryReceipt receipt)
+    {
+        int index = (int)(sequence & _mask);
+        Activity? parent = EventDrivenActivitySource.Source.HasListeners() ? Activity.Current : null;
+        _contexts[index] = new SlotContext(parent, received.CausationId, received.CorrelationId) { Receipt = receipt };
+        _hasContext[index] = true;
+        Interlocked.Increment(ref _receiptsPending);
+    }
+
+    /// <summary>Takes (and forgets) the receipt of <paramref name="sequence"/>, if a received event there has one.</summary>
+    public DeliveryReceipt? TakeReceipt(long sequence)
+    {
+        int index = (int)(sequence & _mask);
+        if (!_hasContext[index] || _contexts[index].Receipt is not { } receipt)
+        {
+            return null;
+        }
+
+        _contexts[index].Receipt = null;
+        Interlocked.Decrement(ref _receiptsPending);
+        return receipt;
     }
 
     /// <summary>The causation, correlation and publisher span recorded for <paramref name="sequence"/>, if any.</summary>
@@ -175,5 +206,6 @@ internal sealed class EventRing
         public Activity? Parent = parent;
         public Guid CausationId = causationId;
         public Guid CorrelationId = correlationId;
+        public DeliveryReceipt? Receipt;
     }
 }

@@ -25,4 +25,12 @@ internal interface IConsumerStage
     /// with <see cref="EventProcessor.Abandon"/> the events it leaves undispatched.
     /// </returns>
     bool Process(EventProcessor consumer, long from, long to, CancellationToken abort);
+
+    /// <summary>
+    /// Told, before the slots are freed, that the stop timeout ended the consumer with <paramref name="from"/>..<paramref name="to"/>
+    /// published but not finished by every stage: a stage that promised something about them (a receipt) keeps its word here.
+    /// </summary>
+    void Abandoned(EventProcessor consumer, long from, long to)
+    {
+    }
 }

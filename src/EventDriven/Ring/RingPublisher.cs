@@ -118,6 +118,48 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
     private async ValueTask WaitForSpaceAsync<TEvent>(EventRing ring, EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
+        long sequence = await WaitToClaimAsync(ring, cancellationToken).ConfigureAwait(false);
+        Commit(ring, route, @event, sequence);
+    }
+
+    /// <summary>
+    /// Queues a received event (<see cref="Transport.IEventReceiver"/>) with the ids it carried, waiting for space whatever the event
+    /// type's backpressure (a received event is never dropped), and completes when the consumer's stages are done with it.
+    /// </summary>
+    public async ValueTask EnqueueReceivedAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, Transport.ReceivedEventContext context, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        EventRing[] rings = consumers.Rings;
+        EventRing ring = rings[route.PartitionOf(@event, rings.Length)];
+        if (!ring.Sequencer.TryClaim(1, out long sequence))
+        {
+            if (EventProcessor.IsConsumerOf(ring))
+            {
+                // Received from inside a handler of this full ring: waiting would wait for itself. Handle it here, as a publish would be.
+                metrics.RecordPublished(route.EventTypeName);
+                await (inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : inlineStore.DispatchAsync(route, @event, cancellationToken)).ConfigureAwait(false);
+                return;
+            }
+
+            sequence = await WaitToClaimAsync(ring, cancellationToken).ConfigureAwait(false);
+        }
+
+        var receipt = new DeliveryReceipt();
+        ring.Write(sequence, route, @event);
+        ring.AttachReceived(sequence, context, receipt);
+        ring.Sequencer.Publish(sequence, sequence);
+        metrics.RecordPublished(route.EventTypeName);
+        if (consumers.Stopping)
+        {
+            consumers.DrainAfterExit(ring.Partition);
+        }
+
+        await receipt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until <paramref name="ring"/> has a free slot and claims it.</summary>
+    private async ValueTask<long> WaitToClaimAsync(EventRing ring, CancellationToken cancellationToken)
+    {
         Sequencer sequencer = ring.Sequencer;
         var spinner = new SpinWait();
         long sequence;
@@ -154,6 +196,6 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
             }
         }
 
-        Commit(ring, route, @event, sequence);
+        return sequence;
     }
 }

@@ -93,9 +93,11 @@ internal sealed class EventStoreWriter(IEventStore store, Func<IEvent, string>? 
 
     /// <summary>Appends one event published inline, linked to the handler that published it (if any).</summary>
     public Task StoreOneAsync(IEvent @event, CancellationToken cancellationToken)
-    {
-        return AppendAsync(_streamOf(@event), [EventToAppend.LinkedToCurrentHandler(@event)], cancellationToken);
-    }
+        => StoreOneAsync(EventToAppend.LinkedToCurrentHandler(@event), cancellationToken);
+
+    /// <summary>Appends one event published or received on the calling thread, with the causation <paramref name="item"/> names.</summary>
+    public Task StoreOneAsync(EventToAppend item, CancellationToken cancellationToken)
+        => AppendAsync(_streamOf(item.Event), [item], cancellationToken);
 
     private async Task AppendAsync(string stream, IReadOnlyList<EventToAppend> items, CancellationToken abort)
     {

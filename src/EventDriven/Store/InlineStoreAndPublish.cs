@@ -12,21 +12,30 @@ internal sealed class InlineStoreAndPublish(EventStoreWriter writer, EventStorag
     /// <summary>The writer of events stored on publishing threads.</summary>
     public EventStoreWriter Writer => writer;
 
-    public ValueTask DispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+    /// <param name="route">The event's route.</param>
+    /// <param name="event">The event.</param>
+    /// <param name="cancellationToken">Cancels the handlers (and a store-before append).</param>
+    /// <param name="received">The ids a received event carried; null for a local publish (linked to the handler publishing it, if any).</param>
+    public ValueTask DispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken, Transport.ReceivedEventContext? received = null)
         where TEvent : IEvent
-        => when == EventStorage.BeforeDispatch ? StoreThenDispatchAsync(route, @event, cancellationToken) : DispatchThenStoreAsync(route, @event, cancellationToken);
+        => when == EventStorage.BeforeDispatch ? StoreThenDispatchAsync(route, @event, received, cancellationToken) : DispatchThenStoreAsync(route, @event, received, cancellationToken);
 
     /// <summary>An event nobody handles (yet) is still history: it is stored, and that is all.</summary>
-    public ValueTask StoreUnhandledAsync(IEvent @event) => new(writer.StoreOneAsync(@event, CancellationToken.None));
+    public ValueTask StoreUnhandledAsync(IEvent @event, Transport.ReceivedEventContext? received = null) => new(writer.StoreOneAsync(ToAppend(@event, received), CancellationToken.None));
 
-    private async ValueTask StoreThenDispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+    private static EventToAppend ToAppend(IEvent @event, Transport.ReceivedEventContext? received)
+        => received is { } ids
+            ? new EventToAppend(@event, ids.CausationId == Guid.Empty ? null : ids.CausationId, ids.CorrelationId == Guid.Empty ? @event.Id : ids.CorrelationId)
+            : EventToAppend.LinkedToCurrentHandler(@event);
+
+    private async ValueTask StoreThenDispatchAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, Transport.ReceivedEventContext? received, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
-        await writer.StoreOneAsync(@event, cancellationToken).ConfigureAwait(false);
+        await writer.StoreOneAsync(ToAppend(@event, received), cancellationToken).ConfigureAwait(false);
         await route.DispatchAsync(@event, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask DispatchThenStoreAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+    private async ValueTask DispatchThenStoreAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, Transport.ReceivedEventContext? received, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
         try
@@ -36,7 +45,7 @@ internal sealed class InlineStoreAndPublish(EventStoreWriter writer, EventStorag
         finally
         {
             // The handlers ran (some may have failed, which the caller learns from the exception): the store records the event.
-            await writer.StoreOneAsync(@event, CancellationToken.None).ConfigureAwait(false);
+            await writer.StoreOneAsync(ToAppend(@event, received), CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -1,0 +1,35 @@
+namespace EventDriven.Ring;
+
+/// <summary>
+/// The last consumer stage: completes the <see cref="DeliveryReceipt"/>s of received events in the batch, after every earlier stage
+/// (store, dispatch) finished with them, so a transport acknowledges a message only once this process is done with it. Costs one
+/// read per batch while nothing was received.
+/// </summary>
+internal sealed class ReceiptStage : IConsumerStage
+{
+    public bool Process(EventProcessor consumer, long from, long to, CancellationToken abort)
+    {
+        EventRing ring = consumer.Ring;
+        if (!ring.HasReceipts)
+        {
+            return true;
+        }
+
+        for (long sequence = from; sequence <= to; sequence++)
+        {
+            ring.TakeReceipt(sequence)?.TrySetResult();
+        }
+
+        return true;
+    }
+
+    public void Abandoned(EventProcessor consumer, long from, long to)
+    {
+        EventRing ring = consumer.Ring;
+        for (long sequence = from; sequence <= to && ring.HasReceipts; sequence++)
+        {
+            ring.TakeReceipt(sequence)?.TrySetException(new OperationCanceledException(
+                $"The bus stopped (its stop timeout passed) before partition {ring.Partition} finished this received event; it may have been handled in part. Do not acknowledge it: let it be redelivered."));
+        }
+    }
+}
