@@ -18,6 +18,7 @@ public sealed class SagaDefinition<TState>
     private readonly Dictionary<Type, SagaStep<TState>> _byEventType = [];
     private readonly Dictionary<string, SagaStep<TState>> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Delegate> _lateBeforeDeclared = [];
+    private SagaStep<TState>?[] _byEventIndex = [];
     private string _name;
 
     /// <summary>Creates an empty definition named <paramref name="name"/> (the key under which instances are stored).</summary>
@@ -47,6 +48,15 @@ public sealed class SagaDefinition<TState>
     internal IReadOnlyDictionary<Type, SagaStep<TState>> StepsByEventType => _byEventType;
 
     internal IReadOnlyDictionary<string, SagaStep<TState>> StepsByName => _byName;
+
+    /// <summary>The step declared for <typeparamref name="TEvent"/>, if any: one array read, the per-event lookup of the runtime.</summary>
+    internal SagaStep<TState, TEvent>? StepFor<TEvent>()
+        where TEvent : IEvent
+    {
+        int index = SagaEventIndex<TEvent>.Value;
+        SagaStep<TState>?[] steps = _byEventIndex;
+        return (uint)index < (uint)steps.Length ? steps[index] as SagaStep<TState, TEvent> : null;
+    }
 
     /// <summary>
     /// <typeparamref name="TEvent"/> starts an instance for its correlation id: a fresh <typeparamref name="TState"/> is created and
@@ -212,6 +222,13 @@ public sealed class SagaDefinition<TState>
         }
 
         _byEventType.Add(typeof(TEvent), step);
+        int index = SagaEventIndex<TEvent>.Value;
+        if (index >= _byEventIndex.Length)
+        {
+            Array.Resize(ref _byEventIndex, index + 1);
+        }
+
+        _byEventIndex[index] = step;
         _byName.Add(name, step);
         return this;
     }

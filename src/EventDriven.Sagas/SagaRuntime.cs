@@ -100,7 +100,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
             throw new ArgumentNullException(nameof(@event));
         }
 
-        if (!_definition.StepsByEventType.TryGetValue(typeof(TEvent), out SagaStep<TState>? declared) || declared is not SagaStep<TState, TEvent> step)
+        if (_definition.StepFor<TEvent>() is not { } step)
         {
             throw new InvalidOperationException($"Saga '{Name}' does not declare event '{typeof(TEvent).Name}'. Declare it (StartsWith, Step, CompensateOn or CompleteOn) or stop routing it to the saga.");
         }

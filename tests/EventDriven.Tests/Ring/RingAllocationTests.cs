@@ -29,6 +29,7 @@ public sealed class RingAllocationTests
         TickStruct[] chunk = new TickStruct[4096];
 
         bool warmedUp = false;
+        CollectionsHeldOff? heldOff = null; // over the measured window, which the consumer thread reads at its two ends
         for (int published = 0; published <= To; published += chunk.Length)
         {
             if (!warmedUp && published + chunk.Length > From)
@@ -37,6 +38,7 @@ public sealed class RingAllocationTests
                 SpinWait.SpinUntil(() => bus.QueueDepth == 0, TimeSpan.FromSeconds(30));
                 Thread.Sleep(500);
                 warmedUp = true;
+                heldOff = new CollectionsHeldOff();
             }
 
             for (int i = 0; i < chunk.Length; i++)
@@ -48,6 +50,11 @@ public sealed class RingAllocationTests
         }
 
         await bus.StopAsync();
+        using (heldOff)
+        {
+            heldOff!.AssertNoCollectionRan();
+        }
+
         Assert.Equal(log.ThreadBefore, log.ThreadAfter);
         Assert.True(log.AllocatedBefore > 0);
         Assert.Equal(0, log.AllocatedAfter - log.AllocatedBefore);
@@ -82,6 +89,7 @@ public sealed class RingAllocationTests
     /// <summary>Synchronous on purpose: the ring is never full, so every publish completes at once.</summary>
     private static long PublishMany(EventBus bus, TickStruct @event, int count)
     {
+        using var heldOff = new CollectionsHeldOff();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < count; i++)
         {
@@ -92,7 +100,9 @@ public sealed class RingAllocationTests
             }
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        heldOff.AssertNoCollectionRan();
+        return allocated;
     }
 }
 
