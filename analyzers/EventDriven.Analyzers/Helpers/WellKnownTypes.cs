@@ -110,7 +110,7 @@ namespace EventDriven.Analyzers.Helpers
         {
             INamedTypeSymbol? @event = compilation.GetTypeByMetadataName("EventDriven.IEvent");
             INamedTypeSymbol? handler = compilation.GetTypeByMetadataName("EventDriven.IEventHandler`1");
-            INamedTypeSymbol? bus = compilation.GetTypeByMetadataName("EventDriven.IEventBus");
+            INamedTypeSymbol? bus = compilation.GetTypeByMetadataName(EventDriven.Shared.PublishCall.EventBusMetadataName);
             INamedTypeSymbol? attribute = compilation.GetTypeByMetadataName("EventDriven.EventHandlerAttribute");
             return @event is null || handler is null || bus is null || attribute is null
                 ? null
