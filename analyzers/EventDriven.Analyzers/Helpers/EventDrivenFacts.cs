@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using EventDriven.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace EventDriven.Analyzers.Helpers
@@ -103,14 +102,15 @@ namespace EventDriven.Analyzers.Helpers
         }
 
         /// <summary>
-        /// <c>PublishAsync&lt;T&gt;</c> or <c>PublishBatchAsync&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it: the
-        /// definition the generator's topology manifest and event type catalog share (<see cref="PublishCall"/>).
+        /// <c>PublishAsync&lt;T&gt;</c> or <c>PublishBatchAsync&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it, or a saga's
+        /// <c>SagaContext.PublishAsync&lt;T&gt;</c>: the definition the generator's topology manifest and event type catalog share
+        /// (<see cref="PublishCall"/>).
         /// </summary>
-        public static bool IsPublish(this IMethodSymbol method, WellKnownTypes types) => PublishCall.IsPublish(method, types.EventBus);
+        public static bool IsPublish(this IMethodSymbol method, WellKnownTypes types) => types.Publishes.IsPublish(method);
 
         /// <summary><c>Subscribe&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it.</summary>
         public static bool IsSubscribe(this IMethodSymbol method, WellKnownTypes types)
-            => method.Name == "Subscribe" && PublishCall.IsBusMethod(method, types.EventBus);
+            => method.Name == "Subscribe" && types.Publishes.IsBusMethod(method);
 
         public static bool ContainsTypeParameters(this ITypeSymbol type) => type switch
         {
