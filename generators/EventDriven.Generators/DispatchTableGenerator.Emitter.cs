@@ -1,12 +1,8 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Text;
 using EventDriven.Generators.Helpers;
 using EventDriven.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Text;
 
 namespace EventDriven.Generators
 {
@@ -23,23 +19,19 @@ namespace EventDriven.Generators
             /// <summary>The inbox field of a dispatcher with inbox handlers; a handler named <c>Inbox</c> must not get it as its field.</summary>
             private const string InboxField = "_inbox";
 
-            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
-
-            public static string TableClassName(string assemblyName) => GeneratedNames.PerAssemblyClassName("EventDispatchTable_", assemblyName);
-
             public static void Emit(SourceProductionContext output, TableSpec table)
             {
                 if (table.Handlers.Count > 0)
                 {
-                    output.AddSource("EventDispatchTable.g.cs", SourceText.From(EmitTable(table), Encoding.UTF8));
-                    output.AddSource("EventDrivenTopology.g.cs", SourceText.From(EmitTopology(table), Encoding.UTF8));
+                    output.AddGeneratedSource("EventDispatchTable.g.cs", EmitTable(table));
+                    output.AddGeneratedSource("EventDrivenTopology.g.cs", EmitTopology(table));
                 }
             }
 
             internal static string EmitTable(TableSpec table)
             {
                 List<EventRoute> routes = BuildRoutes(table.Handlers);
-                Dictionary<string, string> descriptorFields = UniqueNames(
+                Dictionary<string, string> descriptorFields = GeneratedNames.UniqueNames(
                     table.Handlers.Select(static h => h.TypeName), table.Handlers.Select(static h => "s_" + Camel(h.SimpleName)), TopologyField);
 
                 var w = new SourceWriter();
@@ -56,10 +48,10 @@ namespace EventDriven.Generators
                     .Line("namespace " + GeneratedNamespace)
                     .OpenBrace()
                     .Line("/// <summary>")
-                    .Line("/// The static dispatch table of assembly '" + Xml(table.AssemblyName) + "', written by the EventDriven source generator.")
+                    .Line("/// The static dispatch table of assembly '" + Literals.Xml(table.AssemblyName) + "', written by the EventDriven source generator.")
                     .Line("/// Each event type has a dispatcher that calls its handlers directly, in <c>Order</c>, then full-name order.")
                     .Line("/// </summary>")
-                    .Line(s_generatedCode)
+                    .Line(GeneratedNames.GeneratedCodeAttribute)
                     .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
                     .Line("public sealed class " + table.TableClassName + " : global::EventDriven.Dispatch.IEventDispatchTable")
                     .OpenBrace();
@@ -67,7 +59,7 @@ namespace EventDriven.Generators
                 foreach (HandlerSpec handler in table.Handlers)
                 {
                     w.Line("private static readonly global::EventDriven.HandlerDescriptor " + descriptorFields[handler.TypeName] + " = new global::EventDriven.HandlerDescriptor(")
-                        .Line("    " + Literal(handler.DisplayName) + ", " + handler.Order.ToString(CultureInfo.InvariantCulture) + ", " + Bool(handler.Idempotent) + ", new string[] { " + string.Join(", ", handler.Publishes.Select(Literal)) + (handler.Publishes.Count > 0 ? " " : string.Empty) + "});");
+                        .Line("    " + Literals.String(handler.DisplayName) + ", " + Literals.Int(handler.Order) + ", " + Literals.Bool(handler.Idempotent) + ", new string[] { " + string.Join(", ", handler.Publishes.Select(Literals.String)) + (handler.Publishes.Count > 0 ? " " : string.Empty) + "});");
                 }
 
                 w.Line()
@@ -75,7 +67,7 @@ namespace EventDriven.Generators
                     .OpenBrace();
                 foreach (EventRoute route in routes)
                 {
-                    w.Line("new global::EventDriven.EventRouteInfo(" + Literal(route.Event.DisplayName) + ", new global::EventDriven.HandlerDescriptor[] { "
+                    w.Line("new global::EventDriven.EventRouteInfo(" + Literals.String(route.Event.DisplayName) + ", new global::EventDriven.HandlerDescriptor[] { "
                         + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " }),");
                 }
 
@@ -92,7 +84,7 @@ namespace EventDriven.Generators
                     .Line("public static void Register() => global::EventDriven.Dispatch.EventDispatchTables.Register(Instance);")
                     .Line()
                     .Line("/// <inheritdoc />")
-                    .Line("public string AssemblyName => " + Literal(table.AssemblyName) + ";")
+                    .Line("public string AssemblyName => " + Literals.String(table.AssemblyName) + ";")
                     .Line()
                     .Line("/// <inheritdoc />")
                     .Line("public global::EventDriven.EventTopology Topology => " + TopologyField + ";")
@@ -116,7 +108,7 @@ namespace EventDriven.Generators
                 HandlerSpec? firstInboxHandler = table.Handlers.FirstOrDefault(static h => h.Inbox);
                 if (firstInboxHandler is not null)
                 {
-                    w.Line("global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literal(firstInboxHandler.DisplayName) + ");");
+                    w.Line("global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literals.String(firstInboxHandler.DisplayName) + ");");
                 }
 
                 foreach (EventRoute route in routes)
@@ -148,13 +140,13 @@ namespace EventDriven.Generators
             private static void WriteDispatcher(SourceWriter w, EventRoute route, Dictionary<string, string> descriptorFields)
             {
                 string eventType = route.Event.TypeName;
-                Dictionary<string, string> fields = UniqueNames(
+                Dictionary<string, string> fields = GeneratedNames.UniqueNames(
                     route.Handlers.Select(static h => h.Handler.TypeName),
                     route.Handlers.Select(static h => "_" + Camel(h.Handler.SimpleName)),
                     route.HasInboxHandlers ? [InboxField] : []);
                 // A cref cannot hold a closed generic type (Envelope<int> is malformed XML, Envelope{int} names a type parameter): name those as code.
-                string eventDoc = eventType.IndexOf('<') < 0 ? "<see cref=\"" + eventType + "\"/>" : "<c>" + Xml(route.Event.DisplayName) + "</c>";
-                w.Line("/// <summary>Dispatches " + eventDoc + " to " + route.Handlers.Count.ToString(CultureInfo.InvariantCulture) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
+                string eventDoc = eventType.IndexOf('<') < 0 ? "<see cref=\"" + eventType + "\"/>" : "<c>" + Literals.Xml(route.Event.DisplayName) + "</c>";
+                w.Line("/// <summary>Dispatches " + eventDoc + " to " + Literals.Int(route.Handlers.Count) + (route.Handlers.Count == 1 ? " handler" : " handlers") + ".</summary>")
                     .Line("private sealed class " + route.DispatcherName + " : global::EventDriven.Dispatch.EventDispatcher<" + eventType + ">")
                     .OpenBrace();
                 foreach (RouteHandler handler in route.Handlers)
@@ -162,7 +154,7 @@ namespace EventDriven.Generators
                     w.Line("private readonly " + handler.Handler.TypeName + " " + fields[handler.Handler.TypeName] + ";");
                 }
 
-                IEnumerable<string> parameters = route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + i.ToString(CultureInfo.InvariantCulture));
+                IEnumerable<string> parameters = route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + Literals.Int(i));
                 if (route.HasInboxHandlers)
                 {
                     w.Line("private readonly global::EventDriven.Reliability.IInbox " + InboxField + ";");
@@ -175,7 +167,7 @@ namespace EventDriven.Generators
                     .OpenBrace();
                 for (int i = 0; i < route.Handlers.Count; i++)
                 {
-                    w.Line(fields[route.Handlers[i].Handler.TypeName] + " = handler" + i.ToString(CultureInfo.InvariantCulture) + ";");
+                    w.Line(fields[route.Handlers[i].Handler.TypeName] + " = handler" + Literals.Int(i) + ";");
                 }
 
                 if (route.HasInboxHandlers)
@@ -193,7 +185,7 @@ namespace EventDriven.Generators
                     .Line("global::System.Threading.Tasks.ValueTask pending;");
                 for (int i = 0; i < route.Handlers.Count; i++)
                 {
-                    string index = i.ToString(CultureInfo.InvariantCulture);
+                    string index = Literals.Int(i);
                     if (i > 0)
                     {
                         w.Line().Line("current = " + index + ";");
@@ -222,7 +214,7 @@ namespace EventDriven.Generators
                     .OpenBrace();
                 for (int i = 0; i < route.Handlers.Count; i++)
                 {
-                    w.Line("case " + i.ToString(CultureInfo.InvariantCulture) + ": return " + Call(route.Handlers[i], fields) + ";");
+                    w.Line("case " + Literals.Int(i) + ": return " + Call(route.Handlers[i], fields) + ";");
                 }
 
                 w.Line("default: return ThrowHandlerIndexOutOfRange(handlerIndex);")
@@ -238,7 +230,7 @@ namespace EventDriven.Generators
                 w.Line("namespace " + GeneratedNamespace)
                     .OpenBrace()
                     .Line("/// <summary>The topology manifest of this assembly: which handlers react to which events, and what they publish.</summary>")
-                    .Line(s_generatedCode)
+                    .Line(GeneratedNames.GeneratedCodeAttribute)
                     .Line("internal static class EventDrivenTopology")
                     .OpenBrace()
                     .Line("/// <summary>Event types and their handlers in run order.</summary>")
@@ -273,40 +265,13 @@ namespace EventDriven.Generators
                     }
                 }
 
-                var names = UniqueNames(byEvent.Keys, byEvent.Values.Select(static e => e.Event.SimpleName + "Dispatcher"));
+                var names = GeneratedNames.UniqueNames(byEvent.Keys, byEvent.Values.Select(static e => e.Event.SimpleName + "Dispatcher"));
                 return byEvent.Values
                     .Select(e => new EventRoute(
                         e.Event,
                         names[e.Event.TypeName],
                         e.Handlers.OrderBy(static h => h.Handler.Order).ThenBy(static h => h.Handler.DisplayName, System.StringComparer.Ordinal).ToList()))
                     .ToList();
-            }
-
-            /// <summary>
-            /// Maps each key to its preferred name, suffixing a number where two keys want the same name or a name is
-            /// <paramref name="reserved"/> for another member of the generated type.
-            /// </summary>
-            private static Dictionary<string, string> UniqueNames(IEnumerable<string> keys, IEnumerable<string> preferred, params string[] reserved)
-            {
-                var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
-                var used = new HashSet<string>(reserved, System.StringComparer.Ordinal);
-                foreach ((string key, string name) in keys.Zip(preferred, static (k, n) => (k, n)))
-                {
-                    if (result.ContainsKey(key))
-                    {
-                        continue;
-                    }
-
-                    string candidate = name;
-                    for (int i = 2; !used.Add(candidate); i++)
-                    {
-                        candidate = name + i.ToString(CultureInfo.InvariantCulture);
-                    }
-
-                    result.Add(key, candidate);
-                }
-
-                return result;
             }
 
             private static string Call(RouteHandler handler, Dictionary<string, string> fields)
@@ -317,7 +282,7 @@ namespace EventDriven.Generators
                     // Explicit type arguments: the handler is called through its IEventHandler<TEvent> constraint, which also
                     // reaches explicit implementations, and inference cannot pick a different event type.
                     return "global::EventDriven.Reliability.InboxDispatch.HandleOnceAsync<" + handler.Handler.TypeName + ", " + handler.Event.TypeName + ">("
-                        + InboxField + ", " + Literal(handler.Handler.DisplayName) + ", " + field + ", @event, cancellationToken)";
+                        + InboxField + ", " + Literals.String(handler.Handler.DisplayName) + ", " + field + ", @event, cancellationToken)";
                 }
 
                 return handler.Event.DirectCall
@@ -328,15 +293,9 @@ namespace EventDriven.Generators
             private static string Arguments(HandlerSpec handler)
                 => string.Join(", ", handler.ConstructorParameters.Select(static (p, i) => p.DefaultValue is null
                     ? "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + p.TypeName + ">(serviceProvider)"
-                    : "serviceProvider.GetService(typeof(" + p.TypeName + ")) is " + p.TypeName + " service" + i.ToString(CultureInfo.InvariantCulture) + " ? service" + i.ToString(CultureInfo.InvariantCulture) + " : " + p.DefaultValue));
+                    : "serviceProvider.GetService(typeof(" + p.TypeName + ")) is " + p.TypeName + " service" + Literals.Int(i) + " ? service" + Literals.Int(i) + " : " + p.DefaultValue));
 
             private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
-
-            private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
-
-            private static string Bool(bool value) => value ? "true" : "false";
-
-            private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
             private sealed record RouteHandler(HandlerSpec Handler, HandledEventSpec Event);
 

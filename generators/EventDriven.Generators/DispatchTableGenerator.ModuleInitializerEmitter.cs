@@ -1,8 +1,6 @@
-using System.Text;
 using EventDriven.Generators.Helpers;
 using EventDriven.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace EventDriven.Generators
 {
@@ -11,13 +9,11 @@ namespace EventDriven.Generators
         /// <summary>Writes the module initializer that hands this assembly's (and referenced assemblies') generated tables and catalogs to the runtime.</summary>
         internal static class ModuleInitializerEmitter
         {
-            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
-
             public static void Emit(SourceProductionContext output, ModuleInitializerSpec spec)
             {
                 if (spec.TableClassName is not null || spec.CatalogClassName is not null || spec.ReferencedTables.Count > 0 || spec.ReferencedCatalogs.Count > 0)
                 {
-                    output.AddSource("EventDrivenModuleInitializer.g.cs", SourceText.From(EmitModuleInitializer(spec), Encoding.UTF8));
+                    output.AddGeneratedSource("EventDrivenModuleInitializer.g.cs", EmitModuleInitializer(spec));
                 }
             }
 
@@ -33,7 +29,7 @@ namespace EventDriven.Generators
                     .Line("/// Registers this assembly's dispatch table and event type catalog, and those of the referenced assemblies the generator saw,")
                     .Line("/// when this module loads, so <c>services.AddEventDriven()</c> and the event serializer find them without scanning assemblies.")
                     .Line("/// </summary>")
-                    .Line(s_generatedCode)
+                    .Line(GeneratedNames.GeneratedCodeAttribute)
                     .Line("internal static class EventDrivenModuleInitializer")
                     .OpenBrace()
                     .Line("[global::System.Runtime.CompilerServices.ModuleInitializer]")

@@ -5,8 +5,8 @@ using System.Threading;
 using EventDriven.Generators.Diagnostics;
 using EventDriven.Generators.Helpers;
 using EventDriven.Generators.Model;
+using EventDriven.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace EventDriven.Generators
@@ -16,15 +16,34 @@ namespace EventDriven.Generators
         /// <summary>Turns symbols into equatable specs. Nothing it returns may hold a symbol, a syntax node or a location.</summary>
         internal static class Parser
         {
-            private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.FullyQualifiedFormat
-                .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
-
+            /// <summary>
+            /// Reads one <c>[EventHandler]</c> class for both outputs at once: its dispatch-table spec (or why there is none) and the event
+            /// types it brings into the catalog. Its publish calls are walked once, for the topology manifest and the catalog alike.
+            /// </summary>
             public static HandlerParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
                 var type = (INamedTypeSymbol)context.TargetSymbol;
+                Compilation compilation = context.SemanticModel.Compilation;
+                INamedTypeSymbol? handlerInterface = compilation.GetTypeByMetadataName(EventHandlerInterfaceName);
+                INamedTypeSymbol? eventInterface = compilation.GetTypeByMetadataName(EventInterfaceName);
+                PublishCall? publishes = PublishCall.For(compilation);
+                List<INamedTypeSymbol> published = publishes is null || eventInterface is null
+                    ? new List<INamedTypeSymbol>()
+                    : PublishedEvents.Find(type, context, publishes, eventInterface, cancellationToken);
+
+                EventTypesParseResult eventTypes = handlerInterface is null || eventInterface is null
+                    ? EventTypesParseResult.Empty
+                    : EventTypeCatalogPipeline.Parser.Parse(type, compilation, handlerInterface, eventInterface, published, cancellationToken);
+                (HandlerSpec? handler, EquatableArray<DiagnosticInfo> diagnostics) = ParseHandler(context, type, handlerInterface, published, cancellationToken);
+                return new HandlerParseResult(handler, diagnostics, eventTypes);
+            }
+
+            private static (HandlerSpec? Handler, EquatableArray<DiagnosticInfo> Diagnostics) ParseHandler(
+                GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, INamedTypeSymbol? handlerInterface, List<INamedTypeSymbol> published, CancellationToken cancellationToken)
+            {
                 Location location = ((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation();
                 Compilation compilation = context.SemanticModel.Compilation;
-                string display = type.ToDisplayString(s_displayFormat);
+                string display = type.DisplayName();
                 var diagnostics = new List<DiagnosticInfo>();
 
                 if (type.IsStatic)
@@ -36,17 +55,16 @@ namespace EventDriven.Generators
                     diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.AbstractHandler, location, display));
                 }
 
-                if (IsGenericOrInGeneric(type))
+                if (type.IsGenericOrInGeneric())
                 {
                     diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.GenericHandler, location, display));
                 }
 
-                if (Inaccessibility(type) is { } why)
+                if (type.Inaccessibility() is { } why)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.InaccessibleType, location, display, "the handler '" + display + "'", why));
                 }
 
-                INamedTypeSymbol? handlerInterface = compilation.GetTypeByMetadataName(EventHandlerInterfaceName);
                 var events = new List<HandledEventSpec>();
                 if (handlerInterface is not null)
                 {
@@ -60,22 +78,22 @@ namespace EventDriven.Generators
                             continue;
                         }
 
-                        string eventDisplay = eventType.ToDisplayString(s_displayFormat);
-                        if (IsGenericOrInGeneric(eventType) && ContainsTypeParameters(eventType))
+                        string eventDisplay = eventType.DisplayName();
+                        if (eventType.IsGenericOrInGeneric() && eventType.ContainsTypeParameters())
                         {
                             continue;
                         }
 
-                        if (Inaccessibility(eventType) is { } eventWhy
+                        if (eventType.Inaccessibility() is { } eventWhy
                             || !compilation.IsSymbolAccessibleWithin(eventType, compilation.Assembly))
                         {
                             diagnostics.Add(DiagnosticInfo.Create(
-                                GeneratorDiagnostics.InaccessibleType, location, display, "its event type '" + eventDisplay + "'", Inaccessibility(eventType) ?? "inaccessible"));
+                                GeneratorDiagnostics.InaccessibleType, location, display, "its event type '" + eventDisplay + "'", eventType.Inaccessibility() ?? "inaccessible"));
                             continue;
                         }
 
                         events.Add(new HandledEventSpec(
-                            eventType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                            eventType.FullyQualifiedName(),
                             eventDisplay,
                             eventType.Name,
                             CanCallDirectly(type, implemented, eventType)));
@@ -97,13 +115,13 @@ namespace EventDriven.Generators
 
                 if (diagnostics.Count > 0 || constructor is null)
                 {
-                    return new HandlerParseResult(null, diagnostics.ToEquatableArray());
+                    return (null, diagnostics.ToEquatableArray());
                 }
 
                 (int order, bool idempotent, bool inbox) = ReadAttribute(context.Attributes);
-                return new HandlerParseResult(
+                return (
                     new HandlerSpec(
-                        type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                        type.FullyQualifiedName(),
                         display,
                         type.Name,
                         order,
@@ -111,28 +129,42 @@ namespace EventDriven.Generators
                         inbox,
                         events.OrderBy(static e => e.DisplayName, StringComparer.Ordinal).ToEquatableArray(),
                         constructor.Parameters.Select(ToParameterSpec).ToEquatableArray(),
-                        FindPublishedEvents(type, context, cancellationToken)),
+                        published.Select(static e => e.DisplayName()).Distinct().OrderBy(static e => e, StringComparer.Ordinal).ToEquatableArray()),
                     EquatableArray<DiagnosticInfo>.Empty);
             }
 
+            /// <summary>
+            /// The compilation's name and, in one walk of the referenced assemblies, the generated tables and catalogs they declare
+            /// (<c>[assembly: EventDispatchTable(...)]</c>, <c>[assembly: EventTypeCatalog(...)]</c>) for the module initializer.
+            /// </summary>
             public static AssemblySpec ParseAssembly(Compilation compilation, CancellationToken cancellationToken)
             {
                 var tables = new SortedSet<string>(StringComparer.Ordinal);
+                var catalogs = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (IAssemblySymbol referenced in compilation.SourceModule.ReferencedAssemblySymbols)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     foreach (AttributeData attribute in referenced.GetAttributes())
                     {
-                        if (attribute.AttributeClass?.ToDisplayString(s_displayFormat) == TableAttributeName
-                            && attribute.ConstructorArguments.Length == 1
-                            && attribute.ConstructorArguments[0].Value is INamedTypeSymbol table)
+                        if (attribute.ConstructorArguments.Length != 1
+                            || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol generated
+                            || attribute.AttributeClass?.DisplayName() is not { } attributeName)
                         {
-                            tables.Add(table.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                            continue;
+                        }
+
+                        if (attributeName == TableAttributeName)
+                        {
+                            tables.Add(generated.FullyQualifiedName());
+                        }
+                        else if (attributeName == EventTypeCatalogPipeline.CatalogAttributeName)
+                        {
+                            catalogs.Add(generated.FullyQualifiedName());
                         }
                     }
                 }
 
-                return new AssemblySpec(compilation.AssemblyName ?? "Assembly", tables.ToEquatableArray());
+                return new AssemblySpec(compilation.AssemblyName ?? "Assembly", tables.ToEquatableArray(), catalogs.ToEquatableArray());
             }
 
             private static (int Order, bool Idempotent, bool Inbox) ReadAttribute(IEnumerable<AttributeData> attributes)
@@ -160,52 +192,6 @@ namespace EventDriven.Generators
                 }
 
                 return (order, idempotent, inbox);
-            }
-
-            private static bool IsGenericOrInGeneric(INamedTypeSymbol type)
-            {
-                for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-                {
-                    if (current.TypeParameters.Length > 0)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            private static bool ContainsTypeParameters(ITypeSymbol type) => type switch
-            {
-                ITypeParameterSymbol => true,
-                INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameters) || (named.ContainingType is { } outer && ContainsTypeParameters(outer)),
-                IArrayTypeSymbol array => ContainsTypeParameters(array.ElementType),
-                _ => false,
-            };
-
-            /// <summary>Why code at namespace level of the same assembly cannot name <paramref name="type"/>, or null when it can.</summary>
-            private static string? Inaccessibility(INamedTypeSymbol type)
-            {
-                for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-                {
-                    if (current.IsFileLocal)
-                    {
-                        return SymbolEqualityComparer.Default.Equals(current, type) ? "file-local" : "nested in the file-local type '" + current.Name + "'";
-                    }
-
-                    switch (current.DeclaredAccessibility)
-                    {
-                        case Accessibility.Public:
-                        case Accessibility.Internal:
-                        case Accessibility.ProtectedOrInternal:
-                            continue;
-                        default:
-                            string level = SyntaxFacts.GetText(current.DeclaredAccessibility);
-                            return SymbolEqualityComparer.Default.Equals(current, type) ? level : "nested in the " + level + " type '" + current.Name + "'";
-                    }
-                }
-
-                return null;
             }
 
             /// <summary>
@@ -262,7 +248,7 @@ namespace EventDriven.Generators
                 }
 
                 IMethodSymbol? marked = usable.FirstOrDefault(static c => c.GetAttributes().Any(
-                    static a => a.AttributeClass?.ToDisplayString(s_displayFormat) == "Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructorAttribute"));
+                    static a => a.AttributeClass?.DisplayName() == "Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructorAttribute"));
                 if (marked is not null)
                 {
                     return marked;
@@ -282,7 +268,7 @@ namespace EventDriven.Generators
 
             private static ParameterSpec ToParameterSpec(IParameterSymbol parameter)
             {
-                string typeName = parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string typeName = parameter.Type.FullyQualifiedName();
                 if (!parameter.HasExplicitDefaultValue)
                 {
                     return new ParameterSpec(typeName, null);
@@ -292,46 +278,14 @@ namespace EventDriven.Generators
                 string literal = value is null
                     ? "default(" + typeName + ")!"
                     : parameter.Type.TypeKind == TypeKind.Enum
-                        ? "(" + typeName + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")"
-                        : "(" + typeName + ")" + ConstantLiteral(value);
+                        ? "(" + typeName + ")(" + Literals.EnumValue(value) + ")"
+                        : "(" + typeName + ")" + Literals.Constant(value);
 
                 // 'x is int? y' is not a legal pattern (CS8116): look an optional Nullable<T> up as T; the literal keeps the nullable type.
                 string lookupType = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
-                    ? nullable.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)
+                    ? nullable.TypeArguments[0].FullyQualifiedName()
                     : typeName;
                 return new ParameterSpec(lookupType, literal);
-            }
-
-            /// <summary>
-            /// C# for a constant default value. FormatPrimitive writes no type suffix, so decimals and floats get one (a decimal written
-            /// as a double literal loses digits), and non-finite floating-point values are named, since 'NaN' is not a literal.
-            /// </summary>
-            private static string ConstantLiteral(object value) => value switch
-            {
-                double d when double.IsNaN(d) => "double.NaN",
-                double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
-                double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
-                float f when float.IsNaN(f) => "float.NaN",
-                float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
-                float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
-                float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f",
-                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "m",
-                _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
-            };
-
-            /// <summary>
-            /// The events the handler publishes through <c>IEventBus.PublishAsync&lt;T&gt;</c> in its own source, for the topology manifest.
-            /// Calls hidden behind helpers in other types are not seen.
-            /// </summary>
-            private static EquatableArray<string> FindPublishedEvents(INamedTypeSymbol type, GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            {
-                var published = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (INamedTypeSymbol eventType in PublishCalls.FindPublishedEventTypes(type, context, static e => e.AllInterfaces.Any(static i => i.ToDisplayString(s_displayFormat) == EventInterfaceName), cancellationToken))
-                {
-                    published.Add(eventType.ToDisplayString(s_displayFormat));
-                }
-
-                return published.ToEquatableArray();
             }
         }
     }

@@ -17,9 +17,6 @@ namespace EventDriven.Generators
     {
         private const string JsonAttributeNamespace = "System.Text.Json.Serialization.";
 
-        private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
-
         /// <summary>Types with a built-in converter of <c>JsonMetadataServices</c>, by full name.</summary>
         private static readonly Dictionary<string, string> s_converters = new(StringComparer.Ordinal)
         {
@@ -89,7 +86,7 @@ namespace EventDriven.Generators
                 return true;
             }
 
-            string display = type.ToDisplayString(s_displayFormat);
+            string display = type.DisplayName();
             if (s_converters.TryGetValue(display, out string? converter))
             {
                 return Add(key, JsonTypeKind.Value, converter);
@@ -101,12 +98,12 @@ namespace EventDriven.Generators
                     return TryDescribe(array.ElementType, path + "[]", location)
                         && Add(key, JsonTypeKind.Array, elementTypeName: Name(array.ElementType));
                 case INamedTypeSymbol { TypeKind: TypeKind.Enum }:
-                    return Fail(path, type, "is not accessible to generated code", location, !DispatchTableGenerator.CatalogParser.IsNameable(type, _compilation))
+                    return Fail(path, type, "is not accessible to generated code", location, !type.IsNameable(_compilation))
                         && Add(key, JsonTypeKind.Enum);
                 case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable:
                     return TryDescribe(nullable.TypeArguments[0], path, location)
                         && Add(key, JsonTypeKind.Nullable, elementTypeName: Name(nullable.TypeArguments[0]));
-                case INamedTypeSymbol { IsGenericType: true } generic when s_collections.TryGetValue(generic.OriginalDefinition.ToDisplayString(s_displayFormat), out JsonTypeKind kind):
+                case INamedTypeSymbol { IsGenericType: true } generic when s_collections.TryGetValue(generic.OriginalDefinition.DisplayName(), out JsonTypeKind kind):
                     return TryDescribeCollection(key, generic, kind, path, location);
                 case INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named:
                     return TryDescribeObject(key, named, path, location);
@@ -141,7 +138,7 @@ namespace EventDriven.Generators
                 { IsAbstract: true } => "is abstract, so the type to create is only known at run time",
                 { IsRefLikeType: true } => "is a ref struct",
                 _ when IsFrameworkType(type) => "is a framework type without a built-in System.Text.Json converter",
-                _ when !DispatchTableGenerator.CatalogParser.IsNameable(type, _compilation) => "is not accessible to generated code",
+                _ when !type.IsNameable(_compilation) => "is not accessible to generated code",
                 _ when HasAttribute(type, "JsonConverterAttribute") => "has a [JsonConverter], which the generated metadata does not apply",
                 _ => null,
             };
@@ -313,7 +310,7 @@ namespace EventDriven.Generators
         private static bool HasAttribute(ISymbol symbol, string name) => FindAttribute(symbol, name) is not null;
 
         private static AttributeData? FindAttribute(ISymbol symbol, string name)
-            => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString(s_displayFormat) == JsonAttributeNamespace + name);
+            => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.DisplayName() == JsonAttributeNamespace + name);
 
         /// <summary>C# for an optional parameter's default value, boxed into the <c>object</c> System.Text.Json passes back to the creator.</summary>
         private static string? DefaultValue(IParameterSymbol parameter)

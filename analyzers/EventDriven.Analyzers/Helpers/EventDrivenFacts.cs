@@ -101,13 +101,16 @@ namespace EventDriven.Analyzers.Helpers
             return false;
         }
 
-        /// <summary><c>PublishAsync&lt;T&gt;</c> or <c>PublishBatchAsync&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it.</summary>
-        public static bool IsPublish(this IMethodSymbol method, WellKnownTypes types)
-            => method.Name is "PublishAsync" or "PublishBatchAsync" && IsBusMethod(method, types);
+        /// <summary>
+        /// <c>PublishAsync&lt;T&gt;</c> or <c>PublishBatchAsync&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it, or a saga's
+        /// <c>SagaContext.PublishAsync&lt;T&gt;</c>: the definition the generator's topology manifest and event type catalog share
+        /// (<see cref="PublishCall"/>).
+        /// </summary>
+        public static bool IsPublish(this IMethodSymbol method, WellKnownTypes types) => types.Publishes.IsPublish(method);
 
         /// <summary><c>Subscribe&lt;T&gt;</c> of <c>IEventBus</c> or a class implementing it.</summary>
         public static bool IsSubscribe(this IMethodSymbol method, WellKnownTypes types)
-            => method.Name == "Subscribe" && IsBusMethod(method, types);
+            => method.Name == "Subscribe" && types.Publishes.IsBusMethod(method);
 
         public static bool ContainsTypeParameters(this ITypeSymbol type) => type switch
         {
@@ -204,11 +207,6 @@ namespace EventDriven.Analyzers.Helpers
 
             return false;
         }
-
-        private static bool IsBusMethod(IMethodSymbol method, WellKnownTypes types)
-            => method.TypeArguments.Length == 1
-                && method.ContainingType is { } owner
-                && (SymbolEqualityComparer.Default.Equals(owner, types.EventBus) || owner.AllInterfaces.Contains(types.EventBus, SymbolEqualityComparer.Default));
 
         private static bool ContainsTypeParameters(INamedTypeSymbol named)
         {

@@ -1,3 +1,4 @@
+using EventDriven.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace EventDriven.Analyzers.Helpers
@@ -9,12 +10,13 @@ namespace EventDriven.Analyzers.Helpers
     /// </summary>
     internal sealed class WellKnownTypes
     {
-        private WellKnownTypes(Compilation compilation, INamedTypeSymbol @event, INamedTypeSymbol handler, INamedTypeSymbol bus, INamedTypeSymbol handlerAttribute)
+        private WellKnownTypes(Compilation compilation, INamedTypeSymbol @event, INamedTypeSymbol handler, PublishCall publishes, INamedTypeSymbol handlerAttribute)
         {
             Compilation = compilation;
             Event = @event;
             EventHandler = handler;
-            EventBus = bus;
+            Publishes = publishes;
+            EventBus = publishes.EventBus;
             EventHandlerAttribute = handlerAttribute;
             DispatchTableAttribute = compilation.GetTypeByMetadataName("EventDriven.Dispatch.EventDispatchTableAttribute");
             Guid = compilation.GetTypeByMetadataName("System.Guid");
@@ -51,6 +53,9 @@ namespace EventDriven.Analyzers.Helpers
         public INamedTypeSymbol EventHandler { get; }
 
         public INamedTypeSymbol EventBus { get; }
+
+        /// <summary>What a publish is, shared with the generator (<see cref="PublishCall"/>).</summary>
+        public PublishCall Publishes { get; }
 
         public INamedTypeSymbol EventHandlerAttribute { get; }
 
@@ -110,11 +115,11 @@ namespace EventDriven.Analyzers.Helpers
         {
             INamedTypeSymbol? @event = compilation.GetTypeByMetadataName("EventDriven.IEvent");
             INamedTypeSymbol? handler = compilation.GetTypeByMetadataName("EventDriven.IEventHandler`1");
-            INamedTypeSymbol? bus = compilation.GetTypeByMetadataName("EventDriven.IEventBus");
+            PublishCall? publishes = PublishCall.For(compilation);
             INamedTypeSymbol? attribute = compilation.GetTypeByMetadataName("EventDriven.EventHandlerAttribute");
-            return @event is null || handler is null || bus is null || attribute is null
+            return @event is null || handler is null || publishes is null || attribute is null
                 ? null
-                : new WellKnownTypes(compilation, @event, handler, bus, attribute);
+                : new WellKnownTypes(compilation, @event, handler, publishes, attribute);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using EventDriven.Analyzers.Helpers;
+using EventDriven.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
@@ -67,14 +68,8 @@ namespace EventDriven.Analyzers.Subscriptions
             public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
             {
                 var invocation = (InvocationExpressionSyntax)context.Node;
-                string? name = invocation.Expression switch
-                {
-                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                    SimpleNameSyntax simple => simple.Identifier.ValueText,
-                    _ => null,
-                };
-                if (name is not ("PublishAsync" or "PublishBatchAsync" or "Subscribe")
+                string? name = PublishCall.InvokedName(invocation);
+                if (!(PublishCall.HasPublishName(name) || name == "Subscribe")
                     || context.SemanticModel.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol method)
                 {
                     return;

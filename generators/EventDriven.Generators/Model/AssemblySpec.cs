@@ -2,7 +2,12 @@ using EventDriven.Generators.Helpers;
 
 namespace EventDriven.Generators.Model
 {
-    /// <summary>What the generator reads from the compilation as a whole: its name and the generated tables of referenced assemblies.</summary>
+    /// <summary>
+    /// What the generator reads from the compilation as a whole, in one walk of the referenced assemblies: its name and the generated
+    /// tables and catalogs of the assemblies it references.
+    /// </summary>
     /// <remarks>Equatable data only (see <see cref="HandlerSpec"/>).</remarks>
-    internal sealed record AssemblySpec(string AssemblyName, EquatableArray<string> ReferencedTables);
+    /// <param name="ReferencedTables">Fully qualified table types of referenced assemblies, ordered.</param>
+    /// <param name="ReferencedCatalogs">Fully qualified catalog types of referenced assemblies, ordered.</param>
+    internal sealed record AssemblySpec(string AssemblyName, EquatableArray<string> ReferencedTables, EquatableArray<string> ReferencedCatalogs);
 }

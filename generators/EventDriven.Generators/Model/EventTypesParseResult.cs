@@ -11,5 +11,10 @@ namespace EventDriven.Generators.Model
     internal sealed record EventTypesParseResult(
         EquatableArray<EventTypeSpec> Events,
         EquatableArray<EventNameSite> Names,
-        EquatableArray<DiagnosticInfo> Diagnostics);
+        EquatableArray<DiagnosticInfo> Diagnostics)
+    {
+        /// <summary>No event types: what a compilation without the EventDriven contracts gives.</summary>
+        public static readonly EventTypesParseResult Empty = new(
+            EquatableArray<EventTypeSpec>.Empty, EquatableArray<EventNameSite>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+    }
 }

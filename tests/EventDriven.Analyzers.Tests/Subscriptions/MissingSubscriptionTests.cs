@@ -45,6 +45,20 @@ public sealed class MissingSubscriptionTests
             """);
 
     [Fact]
+    public Task PublishAsyncOfATypeThatIsNotTheBus_IsNotReported_BecauseItIsNoPublish()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync(Sources.Events + """
+            public sealed class Outbox
+            {
+                public ValueTask PublishAsync<TEvent>(TEvent @event) where TEvent : IEvent => default;
+            }
+
+            public static class Archive
+            {
+                public static ValueTask RunAsync(Outbox outbox, OrderShipped shipped) => outbox.PublishAsync(shipped);
+            }
+            """);
+
+    [Fact]
     public Task InternalEventInALibrary_IsReported()
         => Verify<SubscriptionAnalyzer>.AnalyzerAsync(OutputKind.DynamicallyLinkedLibrary, """
             internal sealed record Audited(Guid Id, DateTimeOffset OccurredAt) : IEvent

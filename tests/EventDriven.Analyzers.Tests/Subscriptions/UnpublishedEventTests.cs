@@ -36,6 +36,29 @@ public sealed class UnpublishedEventTests
             """);
 
     [Fact]
+    public Task EventPublishedInABatchOnTheConcreteBus_IsNotReported()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync(Sources.Events + Strip(Handler) + """
+            public static class Replay
+            {
+                public static ValueTask RunAsync(EventBus bus, OrderShipped[] events) => bus.PublishBatchAsync<OrderShipped>(events);
+            }
+            """);
+
+    [Fact]
+    public Task EventGivenOnlyToAPublishAsyncThatIsNotTheBus_IsReported()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync(Sources.Events + Handler.Replace("{|#0:", "{|ED0002:", StringComparison.Ordinal) + """
+            public sealed class Outbox
+            {
+                public ValueTask PublishAsync<TEvent>(TEvent @event) where TEvent : IEvent => default;
+            }
+
+            public static class Archive
+            {
+                public static ValueTask RunAsync(Outbox outbox, OrderShipped shipped) => outbox.PublishAsync(shipped);
+            }
+            """);
+
+    [Fact]
     public Task PublicEventInALibrary_IsNotReported_BecauseTheApplicationMayPublishIt()
         => Verify<SubscriptionAnalyzer>.AnalyzerAsync(OutputKind.DynamicallyLinkedLibrary, Sources.Events + Strip(Handler));
 

@@ -4,12 +4,10 @@ using System.Text;
 using EventDriven.Generators.Helpers;
 using EventDriven.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Text;
 
 namespace EventDriven.Generators
 {
-    public sealed partial class DispatchTableGenerator
+    internal static partial class EventTypeCatalogPipeline
     {
         /// <summary>
         /// Turns a <see cref="CatalogSpec"/> into the assembly's <c>IEventTypeCatalog</c>: the event type descriptors and an
@@ -17,22 +15,18 @@ namespace EventDriven.Generators
         /// same calls System.Text.Json's own generator makes. (That generator cannot be fed from here: one generator's output is never
         /// another's input, so emitting <c>[JsonSerializable]</c> would do nothing.)
         /// </summary>
-        internal static class CatalogEmitter
+        internal static class Emitter
         {
             private const string Metadata = "global::System.Text.Json.Serialization.Metadata.";
             private const string Services = Metadata + "JsonMetadataServices.";
             private const string Options = "global::System.Text.Json.JsonSerializerOptions";
             private const string Serialization = "global::EventDriven.Serialization.";
 
-            private static readonly string s_generatedCode = GeneratedNames.GeneratedCodeAttribute;
-
-            public static string CatalogClassName(string assemblyName) => GeneratedNames.PerAssemblyClassName("EventTypeCatalog_", assemblyName);
-
             public static void Emit(SourceProductionContext output, CatalogSpec catalog)
             {
                 if (catalog.Events.Count > 0)
                 {
-                    output.AddSource("EventTypeCatalog.g.cs", SourceText.From(EmitCatalog(catalog), Encoding.UTF8));
+                    output.AddGeneratedSource("EventTypeCatalog.g.cs", EmitCatalog(catalog));
                 }
             }
 
@@ -60,11 +54,11 @@ namespace EventDriven.Generators
                     .Line("namespace EventDriven.Generated")
                     .OpenBrace()
                     .Line("/// <summary>")
-                    .Line("/// The event types of assembly '" + Xml(catalog.AssemblyName) + "' with their stable names, schema versions and AOT-safe JSON")
+                    .Line("/// The event types of assembly '" + Literals.Xml(catalog.AssemblyName) + "' with their stable names, schema versions and AOT-safe JSON")
                     .Line("/// metadata, written by the EventDriven source generator. The resolver answers for these types and every type they use, and")
                     .Line("/// returns null for any other, so resolvers after it in a chain can answer.")
                     .Line("/// </summary>")
-                    .Line(s_generatedCode)
+                    .Line(GeneratedNames.GeneratedCodeAttribute)
                     .Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]")
                     .Line("public sealed class " + className + " : " + Serialization + "IEventTypeCatalog, " + Metadata + "IJsonTypeInfoResolver")
                     .OpenBrace()
@@ -73,7 +67,7 @@ namespace EventDriven.Generators
                 foreach (EventTypeSpec eventType in catalog.Events)
                 {
                     w.Line("new " + Serialization + "EventTypeDescriptor(typeof(" + eventType.TypeName + "), "
-                        + (eventType.Name is null ? "null" : Literals.String(eventType.Name)) + ", " + CatalogParser.Invariant(eventType.SchemaVersion) + "),");
+                        + Literals.StringOrNull(eventType.Name) + ", " + Literals.Int(eventType.SchemaVersion) + "),");
                 }
 
                 w.CloseBrace(";")
@@ -181,8 +175,8 @@ namespace EventDriven.Generators
                 if (spec.UsesParameterizedCreator)
                 {
                     int position = 0;
-                    string[] arguments = spec.Parameters.Where(static p => !p.IsMemberInitializer).Select(p => "(" + p.TypeName + ")args[" + CatalogParser.Invariant(position++) + "]").ToArray();
-                    string[] initializers = spec.Parameters.Where(static p => p.IsMemberInitializer).Select(p => p.Name + " = (" + p.TypeName + ")args[" + CatalogParser.Invariant(position++) + "]").ToArray();
+                    string[] arguments = spec.Parameters.Where(static p => !p.IsMemberInitializer).Select(p => "(" + p.TypeName + ")args[" + Literals.Int(position++) + "]").ToArray();
+                    string[] initializers = spec.Parameters.Where(static p => p.IsMemberInitializer).Select(p => p.Name + " = (" + p.TypeName + ")args[" + Literals.Int(position++) + "]").ToArray();
                     w.Line("ObjectWithParameterizedConstructorCreator = static args => new " + t + "(" + string.Join(", ", arguments) + ")"
                         + (initializers.Length > 0 ? " { " + string.Join(", ", initializers) + " }" : string.Empty) + ",");
                     w.Line("ConstructorParameterMetadataInitializer = static () => new " + Metadata + "JsonParameterInfoValues[]")
@@ -194,11 +188,11 @@ namespace EventDriven.Generators
                             .OpenBrace()
                             .Line("Name = " + Literals.String(parameter.Name) + ",")
                             .Line("ParameterType = typeof(" + parameter.TypeName + "),")
-                            .Line("Position = " + CatalogParser.Invariant(position++) + ",")
-                            .Line("HasDefaultValue = " + Bool(parameter.DefaultValue is not null) + ",")
+                            .Line("Position = " + Literals.Int(position++) + ",")
+                            .Line("HasDefaultValue = " + Literals.Bool(parameter.DefaultValue is not null) + ",")
                             .Line("DefaultValue = " + (parameter.DefaultValue ?? "null") + ",")
-                            .Line("IsNullable = " + Bool(parameter.IsNullable) + ",")
-                            .Line("IsMemberInitializer = " + Bool(parameter.IsMemberInitializer) + ",")
+                            .Line("IsNullable = " + Literals.Bool(parameter.IsNullable) + ",")
+                            .Line("IsMemberInitializer = " + Literals.Bool(parameter.IsMemberInitializer) + ",")
                             .CloseBrace(",");
                     }
 
@@ -223,12 +217,12 @@ namespace EventDriven.Generators
                         .OpenBrace()
                         .Line("IsProperty = true,")
                         .Line("IsPublic = true,")
-                        .Line("IsVirtual = " + Bool(property.IsVirtual) + ",")
+                        .Line("IsVirtual = " + Literals.Bool(property.IsVirtual) + ",")
                         .Line("DeclaringType = typeof(" + property.DeclaringTypeName + "),")
                         .Line("Getter = static obj => ((" + t + ")obj)." + property.Name + ",")
                         .Line("Setter = " + setter + ",")
                         .Line("PropertyName = " + Literals.String(property.Name) + ",")
-                        .Line("JsonPropertyName = " + (property.JsonName is null ? "null" : Literals.String(property.JsonName)) + ",")
+                        .Line("JsonPropertyName = " + Literals.StringOrNull(property.JsonName) + ",")
                         .Line("IgnoreCondition = " + (property.IgnoreCondition is null ? "null" : "global::System.Text.Json.Serialization.JsonIgnoreCondition." + property.IgnoreCondition) + ",")
                         .CloseBrace("),");
                 }
@@ -240,29 +234,9 @@ namespace EventDriven.Generators
 
             /// <summary>A readable, unique <c>Create_*</c> method name per type, e.g. <c>Create_List_Shop_OrderLine</c>.</summary>
             private static Dictionary<string, string> MethodNames(IEnumerable<string> typeNames)
-            {
-                var result = new Dictionary<string, string>(System.StringComparer.Ordinal);
-                var used = new HashSet<string>(System.StringComparer.Ordinal);
-                foreach (string typeName in typeNames)
-                {
-                    var name = new StringBuilder("Create_");
-                    foreach (char c in typeName.Replace("global::", string.Empty).Replace("System.Collections.Generic.", string.Empty).Replace("[]", "Array").Replace("?", "_Nullable"))
-                    {
-                        name.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-                    }
-
-                    string preferred = CollapseUnderscores(name.ToString());
-                    string candidate = preferred;
-                    for (int i = 2; !used.Add(candidate); i++)
-                    {
-                        candidate = preferred + CatalogParser.Invariant(i);
-                    }
-
-                    result.Add(typeName, candidate);
-                }
-
-                return result;
-            }
+                => GeneratedNames.UniqueNames(typeNames, typeNames.Select(static typeName => CollapseUnderscores(GeneratedNames.Identifier(
+                    "Create_",
+                    typeName.Replace("global::", string.Empty).Replace("System.Collections.Generic.", string.Empty).Replace("[]", "Array").Replace("?", "_Nullable")))));
 
             private static string CollapseUnderscores(string name)
             {
@@ -277,10 +251,6 @@ namespace EventDriven.Generators
 
                 return result.ToString().TrimEnd('_');
             }
-
-            private static string Bool(bool value) => value ? "true" : "false";
-
-            private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
         }
     }
 }

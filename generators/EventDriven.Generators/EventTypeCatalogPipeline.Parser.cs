@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using EventDriven.Generators.Diagnostics;
@@ -12,32 +11,25 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace EventDriven.Generators
 {
-    public sealed partial class DispatchTableGenerator
+    internal static partial class EventTypeCatalogPipeline
     {
         /// <summary>
         /// Reads the event types an <c>[EventHandler]</c> class handles or publishes into <see cref="EventTypeSpec"/>s: the constant
         /// <c>EventType</c> name, the schema version and JSON metadata for every type the event reaches. Nothing it returns may hold
         /// a symbol, a syntax node or a location.
         /// </summary>
-        internal static class CatalogParser
+        internal static class Parser
         {
-            internal const string EventSchemaVersionAttributeName = "EventDriven.EventSchemaVersionAttribute";
-            internal const string CatalogAttributeName = "EventDriven.Serialization.EventTypeCatalogAttribute";
-
-            private static readonly SymbolDisplayFormat s_displayFormat = SymbolDisplayFormat.FullyQualifiedFormat
-                .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
-
-            public static EventTypesParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            /// <param name="handler">The <c>[EventHandler]</c> class.</param>
+            /// <param name="published">The events its publish calls name, found once for the manifest and the catalog.</param>
+            public static EventTypesParseResult Parse(
+                INamedTypeSymbol handler,
+                Compilation compilation,
+                INamedTypeSymbol handlerInterface,
+                INamedTypeSymbol eventInterface,
+                IEnumerable<INamedTypeSymbol> published,
+                CancellationToken cancellationToken)
             {
-                var handler = (INamedTypeSymbol)context.TargetSymbol;
-                Compilation compilation = context.SemanticModel.Compilation;
-                INamedTypeSymbol? handlerInterface = compilation.GetTypeByMetadataName(EventHandlerInterfaceName);
-                INamedTypeSymbol? eventInterface = compilation.GetTypeByMetadataName(EventInterfaceName);
-                if (handlerInterface is null || eventInterface is null)
-                {
-                    return new EventTypesParseResult(EquatableArray<EventTypeSpec>.Empty, EquatableArray<EventNameSite>.Empty, EquatableArray<DiagnosticInfo>.Empty);
-                }
-
                 var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
                 foreach (INamedTypeSymbol implemented in handler.AllInterfaces)
                 {
@@ -48,9 +40,9 @@ namespace EventDriven.Generators
                     }
                 }
 
-                foreach (INamedTypeSymbol published in PublishCalls.FindPublishedEventTypes(handler, context, e => e.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default), cancellationToken))
+                foreach (INamedTypeSymbol publishedType in published)
                 {
-                    AddIfUsable(published, eventInterface, compilation, eventTypes);
+                    AddIfUsable(publishedType, eventInterface, compilation, eventTypes);
                 }
 
                 var events = new List<EventTypeSpec>();
@@ -59,7 +51,7 @@ namespace EventDriven.Generators
                 foreach (INamedTypeSymbol eventType in eventTypes.Values)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    string display = eventType.ToDisplayString(s_displayFormat);
+                    string display = eventType.DisplayName();
                     (string? name, Location nameLocation) = ReadName(eventType, eventInterface, compilation, cancellationToken);
 
                     if (name is not null)
@@ -83,15 +75,15 @@ namespace EventDriven.Generators
                         JsonTypeGraph.Failure failure = graph.FirstFailure!;
                         diagnostics.Add(DiagnosticInfo.Create(
                             GeneratorDiagnostics.UndescribableEventType,
-                            failure.Location ?? FirstLocation(eventType),
+                            failure.Location ?? eventType.FirstLocation(),
                             display,
                             failure.MemberPath,
-                            failure.Type.ToDisplayString(s_displayFormat),
+                            failure.Type.DisplayName(),
                             failure.Reason));
                     }
 
                     events.Add(new EventTypeSpec(
-                        eventType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                        eventType.FullyQualifiedName(),
                         display,
                         name,
                         ReadSchemaVersion(eventType),
@@ -104,41 +96,20 @@ namespace EventDriven.Generators
                     diagnostics.ToEquatableArray());
             }
 
-            /// <summary>The generated catalogs of referenced assemblies, read from their <c>[assembly: EventTypeCatalog(...)]</c>.</summary>
-            public static EquatableArray<string> ParseReferencedCatalogs(Compilation compilation, CancellationToken cancellationToken)
-            {
-                var catalogs = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (IAssemblySymbol referenced in compilation.SourceModule.ReferencedAssemblySymbols)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    foreach (AttributeData attribute in referenced.GetAttributes())
-                    {
-                        if (attribute.AttributeClass?.ToDisplayString(s_displayFormat) == CatalogAttributeName
-                            && attribute.ConstructorArguments.Length == 1
-                            && attribute.ConstructorArguments[0].Value is INamedTypeSymbol catalog)
-                        {
-                            catalogs.Add(catalog.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
-                        }
-                    }
-                }
-
-                return catalogs.ToEquatableArray();
-            }
-
             /// <summary>Keeps event types the generated code can name: closed, not erroneous, accessible from the assembly's namespace level.</summary>
             private static void AddIfUsable(INamedTypeSymbol eventType, INamedTypeSymbol eventInterface, Compilation compilation, Dictionary<string, INamedTypeSymbol> eventTypes)
             {
                 if (eventType.TypeKind == TypeKind.Error
                     || eventType.IsAbstract
                     || eventType.TypeKind is not (TypeKind.Class or TypeKind.Struct)
-                    || ContainsTypeParameters(eventType)
-                    || !IsNameable(eventType, compilation)
+                    || eventType.ContainsTypeParameters()
+                    || !eventType.IsNameable(compilation)
                     || !eventType.AllInterfaces.Contains(eventInterface, SymbolEqualityComparer.Default))
                 {
                     return;
                 }
 
-                string key = eventType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string key = eventType.FullyQualifiedName();
                 if (!eventTypes.ContainsKey(key))
                 {
                     eventTypes.Add(key, eventType);
@@ -152,7 +123,7 @@ namespace EventDriven.Generators
             private static (string? Name, Location Location) ReadName(INamedTypeSymbol eventType, INamedTypeSymbol eventInterface, Compilation compilation, CancellationToken cancellationToken)
             {
                 IPropertySymbol? property = FindEventTypeProperty(eventType, eventInterface);
-                Location location = property?.Locations.FirstOrDefault(static l => l.IsInSource) ?? FirstLocation(eventType);
+                Location location = property?.Locations.FirstOrDefault(static l => l.IsInSource) ?? eventType.FirstLocation();
                 if (property is null || property.IsAbstract || property.DeclaringSyntaxReferences.Length == 0)
                 {
                     return (null, location);
@@ -223,7 +194,7 @@ namespace EventDriven.Generators
             {
                 foreach (AttributeData attribute in eventType.GetAttributes())
                 {
-                    if (attribute.AttributeClass?.ToDisplayString(s_displayFormat) == EventSchemaVersionAttributeName
+                    if (attribute.AttributeClass?.DisplayName() == EventSchemaVersionAttributeName
                         && attribute.ConstructorArguments.Length == 1
                         && attribute.ConstructorArguments[0].Value is int version
                         && version >= 1)
@@ -234,40 +205,6 @@ namespace EventDriven.Generators
 
                 return 1;
             }
-
-            internal static Location FirstLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault(static l => l.IsInSource) ?? Location.None;
-
-            internal static bool ContainsTypeParameters(ITypeSymbol type) => type switch
-            {
-                ITypeParameterSymbol => true,
-                INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameters) || (named.ContainingType is { } outer && ContainsTypeParameters(outer)),
-                IArrayTypeSymbol array => ContainsTypeParameters(array.ElementType),
-                _ => false,
-            };
-
-            /// <summary>Whether generated code at namespace level of this assembly can name <paramref name="type"/> (and its type arguments).</summary>
-            internal static bool IsNameable(ITypeSymbol type, Compilation compilation)
-            {
-                switch (type)
-                {
-                    case IArrayTypeSymbol array:
-                        return IsNameable(array.ElementType, compilation);
-                    case INamedTypeSymbol named:
-                        for (INamedTypeSymbol? current = named; current is not null; current = current.ContainingType)
-                        {
-                            if (current.IsFileLocal || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
-                            {
-                                return false;
-                            }
-                        }
-
-                        return compilation.IsSymbolAccessibleWithin(named, compilation.Assembly) && named.TypeArguments.All(t => IsNameable(t, compilation));
-                    default:
-                        return false;
-                }
-            }
-
-            internal static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
         }
     }
 }
