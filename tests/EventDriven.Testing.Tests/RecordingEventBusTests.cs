@@ -17,6 +17,18 @@ public sealed class RecordingEventBusTests
     }
 
     [Fact]
+    public async Task PublishBatch_ThroughTheInterface_RecordsEveryEventInOrder()
+    {
+        // IEventBus.PublishBatchAsync has a default that publishes one by one, so a test double records a batch like any publish.
+        IEventBus bus = new RecordingEventBus();
+        OrderValidated[] batch = [new(Guid.NewGuid(), 1m), new(Guid.NewGuid(), 2m), new(Guid.NewGuid(), 3m)];
+
+        await bus.PublishBatchAsync<OrderValidated>(batch);
+
+        Assert.Equal(batch.Select(e => e.Id), ((RecordingEventBus)bus).Published<OrderValidated>().Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task Single_WhenNothingMatches_SaysWhatWasExpected_AndListsWhatWasPublished()
     {
         var bus = new RecordingEventBus();
