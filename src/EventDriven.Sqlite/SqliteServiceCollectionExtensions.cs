@@ -1,3 +1,4 @@
+using EventDriven.Reliability;
 using EventDriven.Sqlite;
 using EventDriven.Store;
 
@@ -10,7 +11,7 @@ public static class SqliteServiceCollectionExtensions
     /// Stores events in the SQLite file <paramref name="databasePath"/> (created with its schema when missing): registers
     /// <see cref="SqliteEventStore"/> as the <see cref="IEventStore"/>, one for the container, disposed with it (which commits what is
     /// still queued). In the same file: <see cref="SqliteInbox"/> as the <see cref="EventDriven.Reliability.IInbox"/> (for
-    /// <c>[EventHandler(Inbox = true)]</c>) and <see cref="SqliteDeadLetterStore"/> as the <see cref="EventDriven.IDeadLetterSink"/>,
+    /// <c>[EventHandler(Inbox = true)]</c>) and <see cref="SqliteDeadLetterStore"/> as the <see cref="EventDriven.Reliability.IDeadLetterSink"/>,
     /// replacing the in-memory sink whether <c>AddEventDriven</c> is called before or after this; and <see cref="SqliteSagaStore"/> as the
     /// <see cref="EventDriven.Sagas.ISagaStore"/> of <c>AddSaga</c>.
     /// </summary>

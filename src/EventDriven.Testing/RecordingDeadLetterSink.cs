@@ -1,3 +1,5 @@
+using EventDriven.Reliability;
+
 namespace EventDriven.Testing;
 
 /// <summary>Hands every dead letter to the sink the application registered, after the harness noted it.</summary>

@@ -1,4 +1,5 @@
 using EventDriven;
+using EventDriven.Reliability;
 using EventDriven.Testing;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using EventDriven.Diagnostics;
 using EventDriven.Dispatch;
 using EventDriven.Reliability;
 using EventDriven.Ring;

@@ -1,3 +1,4 @@
+using EventDriven.Reliability;
 using EventDriven.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EventDriven;
+namespace EventDriven.Diagnostics;
 
 /// <summary>
 /// What a traced dispatch needs to open one consumer span per handler (OpenTelemetry messaging conventions): the event's names and

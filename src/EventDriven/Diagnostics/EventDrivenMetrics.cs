@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace EventDriven;
+namespace EventDriven.Diagnostics;
 
 /// <summary>
 /// The bus's instruments, on the <c>Meter</c> named <see cref="MeterName"/> (created through <see cref="IMeterFactory"/> when

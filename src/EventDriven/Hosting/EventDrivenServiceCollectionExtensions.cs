@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using EventDriven;
 using EventDriven.Dispatch;
 using EventDriven.Hosting;
+using EventDriven.Reliability;
 using EventDriven.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-namespace EventDriven;
+namespace EventDriven.Reliability;
 
 /// <summary>An event one handler could not handle after every attempt its <see cref="RetryPolicy"/> allowed.</summary>
 /// <param name="Event">The event (a struct event is boxed here: this is the failure path).</param>

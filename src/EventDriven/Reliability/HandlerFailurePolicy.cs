@@ -1,3 +1,5 @@
+using EventDriven.Diagnostics;
+
 namespace EventDriven.Reliability;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace EventDriven;
+namespace EventDriven.Reliability;
 
 /// <summary>
 /// Receives events that a handler failed on for good. The default keeps them in memory (<see cref="InMemoryDeadLetterSink"/>);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace EventDriven;
+namespace EventDriven.Reliability;
 
 /// <summary>The default dead-letter sink: keeps every letter in memory, in arrival order, until <see cref="Drain"/> takes them.</summary>
 public sealed class InMemoryDeadLetterSink : IDeadLetterSink

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EventDriven.Diagnostics;
 using EventDriven.Dispatch;
 
 namespace EventDriven.Ring;

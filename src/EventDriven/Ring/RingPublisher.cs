@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EventDriven.Diagnostics;
 using EventDriven.Dispatch;
 using EventDriven.Store;
 

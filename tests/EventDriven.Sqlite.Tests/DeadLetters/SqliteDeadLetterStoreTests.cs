@@ -1,3 +1,4 @@
+using EventDriven.Reliability;
 using EventDriven.Serialization;
 using EventDriven.Sqlite.Tests.Fixtures;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EventDriven.Diagnostics;
 using EventDriven.Dispatch;
 using EventDriven.Reliability;
 using EventDriven.Tests.Fixtures;

@@ -1,3 +1,4 @@
+using EventDriven.Reliability;
 using EventDriven.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
