@@ -32,6 +32,7 @@ internal sealed class SqliteDatabase
     private readonly string _dedicatedReaderConnectionString;
     private readonly SqliteSynchronous _synchronous;
     private readonly TimeSpan _busyTimeout;
+    private readonly HashSet<string> _components = new(StringComparer.Ordinal);
     private int _users;
 
     private SqliteDatabase(Key key, SqliteStoreOptions options)
@@ -232,11 +233,23 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>Creates the component's tables when missing, on a short-lived connection (before any of its writes are queued).</summary>
-    private void EnsureComponent(string component, int version, string createSql)
+    /// <summary>
+    /// Creates the component's tables when missing (once per database; on a short-lived connection, before any of its writes are
+    /// queued), and refuses tables newer than <paramref name="version"/> with <see cref="IncompatibleDatabaseException"/>.
+    /// </summary>
+    public void EnsureComponent(string component, int version, string createSql)
     {
-        using SqliteConnection connection = OpenClaimed();
-        SqliteSchema.EnsureComponent(connection, DatabasePath, component, version, createSql);
+        lock (_components)
+        {
+            if (_components.Contains(component))
+            {
+                return;
+            }
+
+            using SqliteConnection connection = OpenClaimed();
+            SqliteSchema.EnsureComponent(connection, DatabasePath, component, version, createSql);
+            _components.Add(component);
+        }
     }
 
     private readonly record struct Key(string Path, SqliteSynchronous Synchronous, TimeSpan BusyTimeout, int MaxBatchSize);

@@ -74,6 +74,22 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     /// <summary>The file's shared database (its one writer): what a unit of work commits through.</summary>
     internal SqliteDatabase Database => _database;
 
+    /// <summary>
+    /// Starts a unit of work on this store's file: appends, inbox marks, saga saves, dead letters and your own SQL, committed in one
+    /// transaction, all or nothing (see <see cref="SqliteUnitOfWork"/>).
+    /// </summary>
+    /// <param name="timeProvider">The clock of the inbox marks' <c>processed_at</c>; the system clock by default.</param>
+    /// <remarks>The first call creates the inbox, saga and dead-letter tables in the file when they are missing.</remarks>
+    /// <exception cref="IncompatibleDatabaseException">The file's inbox, saga or dead-letter tables are newer than this library.</exception>
+    public SqliteUnitOfWork BeginUnitOfWork(TimeProvider? timeProvider = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _database.EnsureComponent(Inbox.InboxSchema.Component, Inbox.InboxSchema.Version, Inbox.InboxSchema.CreateSql);
+        _database.EnsureComponent(Sagas.SagaSchema.Component, Sagas.SagaSchema.Version, Sagas.SagaSchema.CreateSql);
+        _database.EnsureComponent(DeadLetters.DeadLetterSchema.Component, DeadLetters.DeadLetterSchema.Version, DeadLetters.DeadLetterSchema.CreateSql);
+        return new SqliteUnitOfWork(_database, Serializer, _maxEventSize, timeProvider ?? TimeProvider.System);
+    }
+
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, IReadOnlyList<EventToAppend> events, ExpectedVersion expectedVersion, CancellationToken cancellationToken = default)
     {
@@ -92,26 +108,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
 
         // Serialize here, on the caller's thread: the writer only writes, and a bad event fails its own append before it is queued.
-        var items = new EventToAppend[events.Count];
-        var serialized = new SerializedEvent[items.Length];
-        for (int i = 0; i < items.Length; i++)
-        {
-            EventToAppend item = events[i];
-            if (item.Event is null)
-            {
-                throw new ArgumentException($"events[{i}] has no event.", nameof(events));
-            }
-
-            SerializedEvent row = Serializer.Serialize(item.Event);
-            if (row.Payload.Length > _maxEventSize)
-            {
-                throw new EventTooLargeException(item.Event.Id, row.EventType, row.Payload.Length, _maxEventSize);
-            }
-
-            items[i] = item;
-            serialized[i] = row;
-        }
-
+        EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serialized);
         var pending = new PendingAppend(streamId, items, serialized, expectedVersion, cancellationToken);
         if (!_database.Writer.TryEnqueue(pending))
         {

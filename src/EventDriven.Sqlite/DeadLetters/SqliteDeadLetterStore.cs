@@ -56,41 +56,8 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(letter);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        IEvent @event = letter.Event;
-        string eventType = @event.EventType ?? string.Empty;
-        int schemaVersion = 0;
-        byte[]? payload = null;
-        string? payloadError = null;
-        try
-        {
-            SerializedEvent serialized = Serializer.Serialize(@event);
-            (eventType, schemaVersion, payload) = (serialized.EventType, serialized.SchemaVersion, serialized.Payload);
-        }
-        catch (Exception exception) when (exception is EventSerializationException or NotSupportedException or InvalidOperationException)
-        {
-            // The failure path must not lose the letter because the event is not serializable: keep everything else.
-            payloadError = $"{exception.GetType().Name}: {exception.Message}";
-        }
-
-        await _database.WriteAsync(
-            writer =>
-            {
-                SqliteCommand insert = writer.Commands.Get(DeadLetterSchema.InsertSql, writer.Transaction);
-                SqliteCommandCache.Set(insert, "$event_id", @event.Id);
-                SqliteCommandCache.Set(insert, "$event_type", eventType);
-                SqliteCommandCache.Set(insert, "$schema_version", schemaVersion);
-                SqliteCommandCache.Set(insert, "$occurred_at", @event.OccurredAt.UtcTicks);
-                SqliteCommandCache.Set(insert, "$payload", payload);
-                SqliteCommandCache.Set(insert, "$payload_error", payloadError);
-                SqliteCommandCache.Set(insert, "$handler", letter.HandlerName);
-                SqliteCommandCache.Set(insert, "$exception_type", letter.Exception.GetType().FullName ?? letter.Exception.GetType().Name);
-                SqliteCommandCache.Set(insert, "$exception_message", letter.Exception.Message);
-                SqliteCommandCache.Set(insert, "$exception_detail", letter.Exception.ToString());
-                SqliteCommandCache.Set(insert, "$attempts", letter.Attempts);
-                SqliteCommandCache.Set(insert, "$failed_at", letter.FailedAt.UtcTicks);
-                return insert.ExecuteNonQuery();
-            },
-            cancellationToken).ConfigureAwait(false);
+        DeadLetterRow row = DeadLetterRow.From(letter, Serializer);
+        await _database.WriteAsync(writer => row.Insert(writer), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

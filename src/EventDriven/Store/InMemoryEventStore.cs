@@ -51,22 +51,11 @@ public sealed class InMemoryEventStore : IEventStore
         cancellationToken.ThrowIfCancellationRequested();
 
         // Serialize outside the lock; a failure here throws before anything is written.
-        var rows = new (EventToAppend Source, SerializedEvent Serialized)[events.Count];
-        for (int i = 0; i < events.Count; i++)
+        EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serializedEvents);
+        var rows = new (EventToAppend Source, SerializedEvent Serialized)[items.Length];
+        for (int i = 0; i < items.Length; i++)
         {
-            EventToAppend item = events[i];
-            if (item.Event is null)
-            {
-                throw new ArgumentException($"events[{i}] has no event.", nameof(events));
-            }
-
-            SerializedEvent serialized = Serializer.Serialize(item.Event);
-            if (serialized.Payload.Length > _maxEventSize)
-            {
-                throw new EventTooLargeException(item.Event.Id, serialized.EventType, serialized.Payload.Length, _maxEventSize);
-            }
-
-            rows[i] = (item, serialized);
+            rows[i] = (items[i], serializedEvents[i]);
         }
 
         lock (_gate)
