@@ -45,21 +45,18 @@ internal sealed class SqliteDatabase
         // Microsoft.Data.Sqlite retries a busy command until this many seconds pass, and 0 means "forever": at least 1, so a
         // BusyTimeout of zero fails (after that one second) instead of hanging behind another process's write lock.
         int timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        _dedicatedConnectionString = new SqliteConnectionStringBuilder
+        string ConnectionString(SqliteOpenMode mode, bool pooling) => new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
+            Mode = mode,
+            Pooling = pooling,
             DefaultTimeout = timeoutSeconds,
         }.ToString();
-        _readerConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-        _dedicatedReaderConnectionString = new SqliteConnectionStringBuilder(_readerConnectionString) { Pooling = false }.ToString();
+
+        // The writer and the schema connections may create the file; readers only open it. Only readers are pooled.
+        _dedicatedConnectionString = ConnectionString(SqliteOpenMode.ReadWriteCreate, pooling: false);
+        _readerConnectionString = ConnectionString(SqliteOpenMode.ReadWrite, pooling: true);
+        _dedicatedReaderConnectionString = ConnectionString(SqliteOpenMode.ReadWrite, pooling: false);
 
         SqliteConnection connection = OpenClaimed();
         try

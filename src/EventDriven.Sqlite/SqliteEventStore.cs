@@ -129,21 +129,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         command.Parameters.AddWithValue("$stream_id", streamId);
         SqliteParameter from = command.Parameters.AddWithValue("$from", fromVersion);
         command.Parameters.AddWithValue("$limit", _readPageSize);
-        List<StoredEvent> page = new(_readPageSize);
-        while (true)
+        await foreach (StoredEvent stored in PagedRead.ReadAsync(fromVersion, _readPageSize, ReadPage(command, from), static last => last.StreamVersion + 1, cancellationToken).ConfigureAwait(false))
         {
-            await ReadPageAsync(command, page, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
-            {
-                yield return stored;
-            }
-
-            if (page.Count < _readPageSize)
-            {
-                yield break;
-            }
-
-            from.Value = page[^1].StreamVersion + 1;
+            yield return stored;
         }
     }
 
@@ -230,23 +218,19 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
         SqliteParameter after = command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", _readPageSize);
-        List<StoredEvent> page = new(_readPageSize);
-        while (true)
+        await foreach (StoredEvent stored in PagedRead.ReadAsync(afterPosition, _readPageSize, ReadPage(command, after), static last => last.Position, cancellationToken).ConfigureAwait(false))
         {
-            await ReadPageAsync(command, page, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
-            {
-                yield return stored;
-            }
-
-            if (page.Count < _readPageSize)
-            {
-                yield break;
-            }
-
-            after.Value = page[^1].Position;
+            yield return stored;
         }
     }
+
+    /// <summary>The page reader of <see cref="PagedRead"/>: <paramref name="cursor"/> takes the page's cursor, then one page is read.</summary>
+    private static Func<long, List<StoredEvent>, CancellationToken, ValueTask> ReadPage(SqliteCommand command, SqliteParameter cursor)
+        => (from, page, cancellationToken) =>
+        {
+            cursor.Value = from;
+            return ReadPageAsync(command, page, cancellationToken);
+        };
 
     /// <summary>
     /// Reads one page into <paramref name="page"/> and closes the statement before anything is yielded, so no read transaction stays
