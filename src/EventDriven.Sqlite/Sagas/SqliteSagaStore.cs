@@ -63,6 +63,9 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath => _database.DatabasePath;
 
+    /// <summary>The file's shared database (its one writer).</summary>
+    internal SqliteDatabase Database => _database;
+
     /// <inheritdoc />
     public ValueTask<SagaRecord?> LoadAsync(string sagaType, string correlationId, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,7 @@ internal sealed class SqliteEventAppender : IDisposable
     private long _dataVersion = -1;
     private long _checkedInGroup = -1;
     private long _lastPosition;
+    private long _reloads;
 
     private readonly SqliteStatement _readDataVersion;
     private readonly SqliteStatement _readLastPosition;
@@ -50,6 +51,9 @@ internal sealed class SqliteEventAppender : IDisposable
             ON CONFLICT (event_id) DO NOTHING
             """);
     }
+
+    /// <summary>How many times the remembered heads were dropped and the last position read again (tests prove what keeps them).</summary>
+    public long Reloads => Volatile.Read(ref _reloads);
 
     /// <summary>Forgets the remembered heads and last position: they are read again inside the next append's transaction.</summary>
     public void Forget()
@@ -96,6 +100,7 @@ internal sealed class SqliteEventAppender : IDisposable
         _heads.Clear();
         _readLastPosition.TryReadFirstRow(out _lastPosition, out _);
         _dataVersion = dataVersion;
+        Volatile.Write(ref _reloads, _reloads + 1);
     }
 
     private AppendResult Apply(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion)

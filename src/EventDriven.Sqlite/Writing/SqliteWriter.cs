@@ -43,6 +43,9 @@ internal sealed class SqliteWriter : GroupCommitWriter
     /// <summary>The event appender, created at the first append (the events table exists by then).</summary>
     public SqliteEventAppender Events => _events ??= new SqliteEventAppender(_connection);
 
+    /// <summary>How many times the appender read the stream heads again (0 before the first append); any thread.</summary>
+    public long EventHeadReloads => Volatile.Read(ref _events)?.Reloads ?? 0;
+
     /// <summary>Prepared commands of the other kinds of writes, by SQL text.</summary>
     public SqliteCommandCache Commands => _commands ??= new SqliteCommandCache(_connection);
 

@@ -137,6 +137,35 @@ public sealed class SqliteUnitOfWorkTests : IDisposable
         Assert.Equal(Units, CountRows("sagas"));
     }
 
+    [Fact]
+    public async Task InboxMarksAndSagaSaves_OnTheSameFile_LeaveTheRememberedStreamHeadsValid_OnlyAnotherConnectionsCommitDropsThem()
+    {
+        await using SqliteEventStore store = Open();
+        var options = new SqliteStoreOptions { DatabasePath = _file.Path };
+        await using var inbox = new SqliteInbox(options);
+        await using var sagas = new SqliteSagaStore(options);
+        await store.AppendAsync("cart-1", [new EventToAppend(new ItemAdded("cart-1", "a", 1))], ExpectedVersion.Any);
+        long reloadsAfterFirstAppend = store.Database.Writer.EventHeadReloads;
+
+        for (int i = 0; i < 10; i++)
+        {
+            await inbox.MarkProcessedAsync(Consumer, Guid.NewGuid());
+            await sagas.SaveAsync(Saga("order-" + i, 1), 0);
+            await store.AppendAsync("cart-1", [new EventToAppend(new ItemAdded("cart-1", "b", i))], ExpectedVersion.Exactly(i));
+        }
+
+        Assert.Same(store.Database, sagas.Database);
+        Assert.Equal(reloadsAfterFirstAppend, store.Database.Writer.EventHeadReloads);
+
+        using (SqliteConnection raw = _file.OpenRaw())
+        {
+            Run(raw, null, "INSERT INTO eventdriven_schema (component, version) VALUES ('someone-else', 1)");
+        }
+
+        await store.AppendAsync("cart-1", [new EventToAppend(new ItemAdded("cart-1", "c", 1))], ExpectedVersion.Exactly(10));
+        Assert.Equal(reloadsAfterFirstAppend + 1, store.Database.Writer.EventHeadReloads);
+    }
+
     private SqliteEventStore Open() => new(new SqliteStoreOptions { DatabasePath = _file.Path, Serializer = TestSerializer.Create() });
 
     private static SagaRecord Saga(string id, long revision) => new("OrderSaga", id, revision, SagaStatus.Running, [(byte)'{', (byte)'}'], null, s_now);
@@ -155,7 +184,7 @@ public sealed class SqliteUnitOfWorkTests : IDisposable
         insert.ExecuteNonQuery();
     }
 
-    private static void Run(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static void Run(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
