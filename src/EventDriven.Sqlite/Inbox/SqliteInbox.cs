@@ -115,7 +115,8 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     /// <remarks>
     /// The work runs on the database's writer, inside the transaction of its group (in a savepoint of its own, so a failure undoes
     /// only this work and its record), and holds the file's write lock while it runs: keep the work to database writes, not calls to
-    /// other services. The task completes after the commit.
+    /// other services, and never await another write to this file (an append, a mark, a save) inside it: that write queues behind
+    /// this work and would never run. The task completes after the commit.
     /// </remarks>
     public async ValueTask<bool> ExecuteOnceAsync(string consumer, Guid eventId, Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask> work, CancellationToken cancellationToken = default)
     {

@@ -120,7 +120,8 @@ public sealed class SqliteUnitOfWork
     /// <param name="work">
     /// Gets the write connection and the transaction: give the transaction to every command you create
     /// (<c>command.Transaction = transaction</c>), and do not commit, roll back or keep either. Throw to abandon the whole unit.
-    /// It runs on the database's writer thread while the file's write lock is held: database writes only, no calls to other services.
+    /// It runs on the database's writer thread while the file's write lock is held: database writes only, no calls to other services,
+    /// and never a wait for another write to this file (an append, a mark, a save): that write queues behind this unit and would never run.
     /// </param>
     /// <returns>This unit, to add more.</returns>
     public SqliteUnitOfWork Execute(Action<SqliteConnection, SqliteTransaction> work)

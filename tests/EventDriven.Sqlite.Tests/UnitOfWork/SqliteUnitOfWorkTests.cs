@@ -138,6 +138,40 @@ public sealed class SqliteUnitOfWorkTests : IDisposable
     }
 
     [Fact]
+    public async Task AFailingUnit_InTheSameGroupAsOtherWrites_FailsAlone_AndTheOthersCommitInThatGroup()
+    {
+        await using SqliteEventStore store = Open();
+        await using var inbox = new SqliteInbox(new SqliteStoreOptions { DatabasePath = _file.Path });
+        using var writerInside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // The first unit holds the writer inside its group until everything after it is queued, so the next three share one group.
+        Task<SqliteUnitOfWorkResult> holding = store.BeginUnitOfWork().Execute((_, _) =>
+        {
+            writerInside.Set();
+            release.Wait();
+        }).CommitAsync();
+        writerInside.Wait();
+        long groupsBefore = store.Database.Writer.Groups;
+
+        Task<SqliteUnitOfWorkResult> failing = store.BeginUnitOfWork()
+            .Append("cart-1", [new EventToAppend(new ItemAdded("cart-1", "lost", 1))], ExpectedVersion.Any)
+            .SaveSaga(Saga("order-1", 1), expectedRevision: 5)
+            .CommitAsync();
+        ValueTask<AppendResult> append = store.AppendAsync("cart-2", [new EventToAppend(new ItemAdded("cart-2", "kept", 1))], ExpectedVersion.NoStream);
+        ValueTask<bool> mark = inbox.MarkProcessedAsync(Consumer, Guid.NewGuid());
+        release.Set();
+
+        await holding;
+        await Assert.ThrowsAsync<SagaConcurrencyException>(() => failing);
+        Assert.Equal(0, (await append).StreamVersion);
+        Assert.True(await mark);
+        Assert.Equal(groupsBefore + 2, store.Database.Writer.Groups);
+        Assert.Equal(-1, await store.GetStreamVersionAsync("cart-1"));
+        Assert.Equal(0, CountRows("sagas"));
+    }
+
+    [Fact]
     public async Task InboxMarksAndSagaSaves_OnTheSameFile_LeaveTheRememberedStreamHeadsValid_OnlyAnotherConnectionsCommitDropsThem()
     {
         await using SqliteEventStore store = Open();
