@@ -21,6 +21,7 @@ internal sealed class SqliteEventAppender : IDisposable
     private static readonly IReadOnlyList<Guid> s_noDuplicates = Array.Empty<Guid>();
 
     private readonly HashSet<Guid> _idsOfAppend = [];
+    private readonly Func<Guid, bool> _isStored;
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal);
 
     // What this appender knows of the file; valid while _dataVersion is what PRAGMA data_version says (no other connection committed).
@@ -38,6 +39,7 @@ internal sealed class SqliteEventAppender : IDisposable
     /// <summary>Prepares the statements on <paramref name="connection"/> (the writer's; the events table in place).</summary>
     public SqliteEventAppender(SqliteConnection connection)
     {
+        _isStored = IdExists;
         _readDataVersion = new(connection, "PRAGMA data_version");
         _readLastPosition = new(connection, "SELECT coalesce(max(position), 0) FROM events");
         _readStreamHead = new(connection, "SELECT stream_version, position FROM events WHERE stream_id = ?1 ORDER BY stream_version DESC LIMIT 1");
@@ -112,29 +114,12 @@ internal sealed class SqliteEventAppender : IDisposable
         }
 
         // Which events are new: an id already stored, or repeated within this append, is skipped and reported.
-        List<Guid>? duplicates = null;
-        bool[]? isDuplicate = null;
-        _idsOfAppend.Clear();
-        for (int i = 0; i < events.Length; i++)
-        {
-            Guid id = events[i].Event.Id;
-            if (!_idsOfAppend.Add(id) || IdExists(id))
-            {
-                (duplicates ??= []).Add(id);
-                (isDuplicate ??= new bool[events.Length])[i] = true;
-            }
-        }
-
+        List<Guid>? duplicates = AppendRules.FindDuplicates(events, _isStored, _idsOfAppend, out bool[]? isDuplicate);
         int fresh = events.Length - (duplicates?.Count ?? 0);
-        if (fresh == 0)
+        if (!AppendRules.MustWrite(streamId, expectedVersion, head.Version, fresh))
         {
             // Every event is already stored: a retry of an append that succeeded. No version check, so the retry is safe.
             return new AppendResult(head.Version, head.Position, 0, (IReadOnlyList<Guid>?)duplicates ?? s_noDuplicates);
-        }
-
-        if (!expectedVersion.IsSatisfiedBy(head.Version))
-        {
-            throw new ConcurrencyException(streamId, expectedVersion, head.Version);
         }
 
         // Several rows: the writer's savepoint around the item (or the unit of work) makes them all-or-nothing.
