@@ -5,9 +5,17 @@ namespace EventDriven.Sagas;
 /// <c>EventDriven.Sqlite</c>'s <c>SqliteSagaStore</c> keeps them in a file and group-commits saves.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Contract every implementation keeps: a save is checked against the revision the caller last saw (a conflict writes nothing of
 /// that save and throws <see cref="SagaConcurrencyException"/>); a load sees every save whose task has been started, committed or
 /// not (read-your-writes inside one process); the returned task of <see cref="SaveAsync"/> completes when the save is durable.
+/// </para>
+/// <para>
+/// The contract does not prescribe write-behind. A backend that writes each save durably before returning honours it trivially:
+/// <see cref="SaveInBackground"/> saves at once (a failure is thrown, never handed to the callback), loads read the table, and
+/// <see cref="FlushAsync"/> has nothing to wait for (<see cref="InMemorySagaStore"/> works this way). A group-committing backend
+/// (<c>SqliteSagaStore</c>) queues saves, shows queued ones to loads, and reports a failure found at commit through the callback.
+/// </para>
 /// </remarks>
 public interface ISagaStore
 {
@@ -22,9 +30,10 @@ public interface ISagaStore
     ValueTask SaveAsync(SagaRecord record, long expectedRevision, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Queues <paramref name="record"/> for saving, like <see cref="SaveAsync"/>, and returns without waiting: the write-behind path,
-    /// which costs no task per save. A failure known at once (e.g. a revision conflict with a queued save) is thrown; a later one is
-    /// handed to <paramref name="onFailure"/> on the store's writer (keep it short, and do not throw from it).
+    /// Saves <paramref name="record"/> like <see cref="SaveAsync"/> without giving the caller a task to wait on: the write-behind path,
+    /// which costs no task per save. A store may write it before returning or queue it for a later commit. A failure known at once
+    /// (e.g. a revision conflict) is thrown; one found later, at commit, is handed to <paramref name="onFailure"/> on the store's
+    /// writer (keep it short, and do not throw from it).
     /// </summary>
     /// <exception cref="SagaConcurrencyException">The revision check failed at once; this save wrote nothing.</exception>
     void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure);
@@ -35,6 +44,6 @@ public interface ISagaStore
     /// <summary>Running instances of <paramref name="sagaType"/> whose timeout is at or before <paramref name="dueBy"/>, earliest first, at most <paramref name="max"/>.</summary>
     ValueTask<IReadOnlyList<SagaRecord>> GetDueTimeoutsAsync(string sagaType, DateTimeOffset dueBy, int max, CancellationToken cancellationToken = default);
 
-    /// <summary>Completes when every save started before the call is durable.</summary>
+    /// <summary>Completes when every save started before the call is durable (at once for a store that saves before returning).</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken = default);
 }

@@ -1,10 +1,12 @@
+using EventDriven.Store;
+
 namespace EventDriven.Sqlite;
 
 /// <summary>
 /// The file given as the store's database cannot be used: it is not a SQLite database, it is another program's database, or an
 /// EventDriven database written by a newer version of the library. Nothing in the file was changed.
 /// </summary>
-public sealed class IncompatibleDatabaseException : Exception
+public sealed class IncompatibleDatabaseException : IncompatibleStoreException
 {
     /// <summary>Creates the exception for <paramref name="databasePath"/>.</summary>
     public IncompatibleDatabaseException(string databasePath, string reason, Exception? innerException = null)

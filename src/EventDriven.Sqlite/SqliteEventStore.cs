@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using EventDriven.Serialization;
 using EventDriven.Store;
+using EventDriven.Sqlite.Writing;
 using Microsoft.Data.Sqlite;
 
 namespace EventDriven.Sqlite;
@@ -33,10 +34,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 {
     private const string Columns = "position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload";
 
-    private readonly string _readerConnectionString;
     private readonly int _maxEventSize;
     private readonly int _readPageSize;
-    private readonly EventStoreWriter _writer;
+    private readonly SqliteDatabase _database;
     private int _disposed;
 
     /// <summary>Opens the store at <paramref name="databasePath"/> with default settings, creating the file and its schema when missing.</summary>
@@ -51,56 +51,44 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        DatabasePath = Path.GetFullPath(options.DatabasePath);
         Synchronous = options.Synchronous;
         Serializer = options.Serializer ?? new JsonEventSerializer(options.EventTypes ?? new EventTypeRegistry());
         _maxEventSize = options.MaxEventSize;
         _readPageSize = options.ReadPageSize;
 
-        // Microsoft.Data.Sqlite retries a busy command until this many seconds pass, and 0 means "forever": at least 1, so a
-        // BusyTimeout of zero fails (after that one second) instead of hanging behind another process's write lock.
-        int timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        string writerConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-        _readerConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-
-        var connection = new SqliteConnection(writerConnectionString);
-        try
-        {
-            SqliteSchema.Open(connection, DatabasePath, options.Synchronous, options.BusyTimeout);
-            SqliteSchema.EnsureComponent(connection, DatabasePath, SqliteSchema.EventsComponent, SqliteSchema.EventsVersion, SqliteSchema.EventsTableSql);
-            ApplyWriterSettings(connection);
-            _writer = new EventStoreWriter(connection, options.MaxBatchSize, DatabasePath);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        _database = SqliteDatabase.Acquire(options, SqliteSchema.EventsComponent, SqliteSchema.EventsVersion, SqliteSchema.EventsTableSql);
     }
 
     /// <inheritdoc />
     public IEventSerializer Serializer { get; }
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath { get; }
+    public string DatabasePath => _database.DatabasePath;
 
     /// <summary>The durability of each commit (see <see cref="SqliteSynchronous"/>).</summary>
     public SqliteSynchronous Synchronous { get; }
 
     /// <summary>The average number of appends per group transaction so far: how much group commit is saving (benchmarks report it).</summary>
-    internal double AverageGroupSize => _writer.Groups == 0 ? 0 : (double)_writer.GroupedAppends / _writer.Groups;
+    internal double AverageGroupSize => _database.Writer.Groups == 0 ? 0 : (double)_database.Writer.GroupedItems / _database.Writer.Groups;
+
+    /// <summary>The file's shared database (its one writer): what a unit of work commits through.</summary>
+    internal SqliteDatabase Database => _database;
+
+    /// <summary>
+    /// Starts a unit of work on this store's file: appends, inbox marks, saga saves, dead letters and your own SQL, committed in one
+    /// transaction, all or nothing (see <see cref="SqliteUnitOfWork"/>).
+    /// </summary>
+    /// <param name="timeProvider">The clock of the inbox marks' <c>processed_at</c>; the system clock by default.</param>
+    /// <remarks>The first call creates the inbox, saga and dead-letter tables in the file when they are missing.</remarks>
+    /// <exception cref="IncompatibleDatabaseException">The file's inbox, saga or dead-letter tables are newer than this library.</exception>
+    public SqliteUnitOfWork BeginUnitOfWork(TimeProvider? timeProvider = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _database.EnsureComponent(Inbox.InboxSchema.Component, Inbox.InboxSchema.Version, Inbox.InboxSchema.CreateSql);
+        _database.EnsureComponent(Sagas.SagaSchema.Component, Sagas.SagaSchema.Version, Sagas.SagaSchema.CreateSql);
+        _database.EnsureComponent(DeadLetters.DeadLetterSchema.Component, DeadLetters.DeadLetterSchema.Version, DeadLetters.DeadLetterSchema.CreateSql);
+        return new SqliteUnitOfWork(_database, Serializer, _maxEventSize, timeProvider ?? TimeProvider.System);
+    }
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(string streamId, IReadOnlyList<EventToAppend> events, ExpectedVersion expectedVersion, CancellationToken cancellationToken = default)
@@ -120,28 +108,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         }
 
         // Serialize here, on the caller's thread: the writer only writes, and a bad event fails its own append before it is queued.
-        var items = new EventToAppend[events.Count];
-        var serialized = new SerializedEvent[items.Length];
-        for (int i = 0; i < items.Length; i++)
-        {
-            EventToAppend item = events[i];
-            if (item.Event is null)
-            {
-                throw new ArgumentException($"events[{i}] has no event.", nameof(events));
-            }
-
-            SerializedEvent row = Serializer.Serialize(item.Event);
-            if (row.Payload.Length > _maxEventSize)
-            {
-                throw new EventTooLargeException(item.Event.Id, row.EventType, row.Payload.Length, _maxEventSize);
-            }
-
-            items[i] = item;
-            serialized[i] = row;
-        }
-
+        EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serialized);
         var pending = new PendingAppend(streamId, items, serialized, expectedVersion, cancellationToken);
-        if (!_writer.TryEnqueue(pending))
+        if (!_database.Writer.TryEnqueue(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteEventStore));
         }
@@ -160,21 +129,9 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         command.Parameters.AddWithValue("$stream_id", streamId);
         SqliteParameter from = command.Parameters.AddWithValue("$from", fromVersion);
         command.Parameters.AddWithValue("$limit", _readPageSize);
-        List<StoredEvent> page = new(_readPageSize);
-        while (true)
+        await foreach (StoredEvent stored in PagedRead.ReadAsync(fromVersion, _readPageSize, ReadPage(command, from), static last => last.StreamVersion + 1, cancellationToken).ConfigureAwait(false))
         {
-            await ReadPageAsync(command, page, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
-            {
-                yield return stored;
-            }
-
-            if (page.Count < _readPageSize)
-            {
-                yield break;
-            }
-
-            from.Value = page[^1].StreamVersion + 1;
+            yield return stored;
         }
     }
 
@@ -210,17 +167,15 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Stops accepting appends, commits and acknowledges every append already queued, and closes the database.</summary>
-    public async ValueTask DisposeAsync()
+    /// <remarks>The file's writer and connections close with the last store of this process that uses the file.</remarks>
+    public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            await _writer.Stopped.ConfigureAwait(false);
-            return;
+            return default;
         }
 
-        _writer.Close();
-        await _writer.Stopped.ConfigureAwait(false);
-        ReleasePooledReaders();
+        return _database.ReleaseAsync();
     }
 
     /// <inheritdoc cref="DisposeAsync"/>
@@ -229,32 +184,8 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _writer.Close();
-            ReleasePooledReaders();
+            _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
         }
-
-        _writer.Stopped.GetAwaiter().GetResult();
-    }
-
-    /// <summary>
-    /// Settings of the writer's connection, measured (benchmarks/README.md, "Event store (SQLite)"). Random event ids scatter each
-    /// group's inserts over the whole event-id index, so a commit writes about one WAL page per event for that index alone, and each
-    /// checkpoint copies those pages into the database. Checkpointing every 65,536 WAL pages (256 MiB) instead of SQLite's 1,000
-    /// lets a page rewritten by many commits be copied once: about twice the events per second once the store holds a million
-    /// events. The WAL file is truncated back to 64 MiB after each checkpoint; a 64 MiB page cache keeps the indexes' hot pages.
-    /// </summary>
-    private static void ApplyWriterSettings(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = 67108864";
-        command.ExecuteNonQuery();
-    }
-
-    private void ReleasePooledReaders()
-    {
-        // Pooled reader connections keep the file open; release them so the file can be moved or deleted once the store is gone.
-        using var connection = new SqliteConnection(_readerConnectionString);
-        SqliteConnection.ClearPool(connection);
     }
 
     private async ValueTask<AppendResult> EmptyAppendAsync(string streamId, CancellationToken cancellationToken)
@@ -287,23 +218,19 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
         SqliteParameter after = command.Parameters.AddWithValue("$after", afterPosition);
         command.Parameters.AddWithValue("$limit", _readPageSize);
-        List<StoredEvent> page = new(_readPageSize);
-        while (true)
+        await foreach (StoredEvent stored in PagedRead.ReadAsync(afterPosition, _readPageSize, ReadPage(command, after), static last => last.Position, cancellationToken).ConfigureAwait(false))
         {
-            await ReadPageAsync(command, page, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
-            {
-                yield return stored;
-            }
-
-            if (page.Count < _readPageSize)
-            {
-                yield break;
-            }
-
-            after.Value = page[^1].Position;
+            yield return stored;
         }
     }
+
+    /// <summary>The page reader of <see cref="PagedRead"/>: <paramref name="cursor"/> takes the page's cursor, then one page is read.</summary>
+    private static Func<long, List<StoredEvent>, CancellationToken, ValueTask> ReadPage(SqliteCommand command, SqliteParameter cursor)
+        => (from, page, cancellationToken) =>
+        {
+            cursor.Value = from;
+            return ReadPageAsync(command, page, cancellationToken);
+        };
 
     /// <summary>
     /// Reads one page into <paramref name="page"/> and closes the statement before anything is yielded, so no read transaction stays
@@ -333,16 +260,6 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
     private async ValueTask<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var connection = new SqliteConnection(_readerConnectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
     }
 }

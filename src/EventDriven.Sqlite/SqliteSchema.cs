@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventDriven.Store;
 using Microsoft.Data.Sqlite;
 
 namespace EventDriven.Sqlite;
@@ -84,24 +85,25 @@ internal static class SqliteSchema
             read.CommandText = "SELECT version FROM eventdriven_schema WHERE component = $component";
             read.Parameters.AddWithValue("$component", component);
             object? stored = read.ExecuteScalar();
-            if (stored is null)
+            long? storedVersion = stored is null ? null : Convert.ToInt64(stored, CultureInfo.InvariantCulture);
+            switch (SchemaVersions.Check(storedVersion, version))
             {
-                Execute(connection, createSql);
-                using SqliteCommand write = connection.CreateCommand();
-                write.CommandText = "INSERT INTO eventdriven_schema (component, version) VALUES ($component, $version)";
-                write.Parameters.AddWithValue("$component", component);
-                write.Parameters.AddWithValue("$version", version);
-                write.ExecuteNonQuery();
-                return;
+                case SchemaVersionCheck.Missing:
+                    Execute(connection, createSql);
+                    using (SqliteCommand write = connection.CreateCommand())
+                    {
+                        write.CommandText = "INSERT INTO eventdriven_schema (component, version) VALUES ($component, $version)";
+                        write.Parameters.AddWithValue("$component", component);
+                        write.Parameters.AddWithValue("$version", version);
+                        write.ExecuteNonQuery();
+                    }
+
+                    return;
+                case SchemaVersionCheck.Newer:
+                    throw new IncompatibleDatabaseException(databasePath, SchemaVersions.NewerReason(component, storedVersion!.Value, version, "EventDriven.Sqlite"));
             }
 
-            long storedVersion = Convert.ToInt64(stored, CultureInfo.InvariantCulture);
-            if (storedVersion > version)
-            {
-                throw new IncompatibleDatabaseException(databasePath, $"its '{component}' tables have schema version {storedVersion}, written by a newer EventDriven.Sqlite; this version knows up to {version}. Upgrade the package.");
-            }
-
-            // storedVersion < version: the place for migrations once a second schema version exists.
+            // Current, or Older: the place for migrations once a second schema version exists.
         });
     }
 

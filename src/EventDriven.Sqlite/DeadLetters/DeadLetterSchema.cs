@@ -38,4 +38,8 @@ internal static class DeadLetterSchema
         INSERT INTO dead_letters (event_id, event_type, schema_version, occurred_at, payload, payload_error, handler, exception_type, exception_message, exception_detail, attempts, failed_at)
         VALUES ($event_id, $event_type, $schema_version, $occurred_at, $payload, $payload_error, $handler, $exception_type, $exception_message, $exception_detail, $attempts, $failed_at)
         """;
+
+    public const string MarkRedrivenSql = "UPDATE dead_letters SET redriven_at = $now, redrive_count = redrive_count + 1 WHERE id = $id";
+
+    public const string DeleteSql = "DELETE FROM dead_letters WHERE id = $id";
 }

@@ -1,6 +1,7 @@
 using EventDriven.Reliability;
 using EventDriven.Serialization;
 using EventDriven.Sqlite.DeadLetters;
+using EventDriven.Sqlite.Writing;
 using EventDriven.Store;
 using Microsoft.Data.Sqlite;
 
@@ -22,7 +23,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     /// <summary>The most letters one <see cref="ListAsync"/> call returns.</summary>
     public const int MaxPageSize = 10_000;
 
-    private readonly SqliteConnections _connections;
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     private int _disposed;
 
@@ -39,17 +40,16 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     public SqliteDeadLetterStore(SqliteStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _connections = new SqliteConnections(options);
         _time = timeProvider ?? TimeProvider.System;
         Serializer = options.Serializer ?? new JsonEventSerializer(options.EventTypes ?? new EventTypeRegistry());
-        using SqliteConnection schema = _connections.OpenDedicated(DeadLetterSchema.Component, DeadLetterSchema.Version, DeadLetterSchema.CreateSql);
+        _database = SqliteDatabase.Acquire(options, DeadLetterSchema.Component, DeadLetterSchema.Version, DeadLetterSchema.CreateSql);
     }
 
     /// <summary>The serializer the events are stored and read back with.</summary>
     public IEventSerializer Serializer { get; }
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath => _connections.DatabasePath;
+    public string DatabasePath => _database.DatabasePath;
 
     /// <summary>Stores <paramref name="letter"/> durably (to the configured <see cref="SqliteStoreOptions.Synchronous"/>).</summary>
     /// <remarks>An event that cannot be serialized is stored without payload, with the reason in <see cref="DeadLetterRecord.PayloadError"/>.</remarks>
@@ -57,38 +57,8 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(letter);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        IEvent @event = letter.Event;
-        string eventType = @event.EventType ?? string.Empty;
-        int schemaVersion = 0;
-        byte[]? payload = null;
-        string? payloadError = null;
-        try
-        {
-            SerializedEvent serialized = Serializer.Serialize(@event);
-            (eventType, schemaVersion, payload) = (serialized.EventType, serialized.SchemaVersion, serialized.Payload);
-        }
-        catch (Exception exception) when (exception is EventSerializationException or NotSupportedException or InvalidOperationException)
-        {
-            // The failure path must not lose the letter because the event is not serializable: keep everything else.
-            payloadError = $"{exception.GetType().Name}: {exception.Message}";
-        }
-
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand insert = connection.CreateCommand();
-        insert.CommandText = DeadLetterSchema.InsertSql;
-        insert.Parameters.Add("$event_id", SqliteType.Blob).Value = @event.Id;
-        insert.Parameters.Add("$event_type", SqliteType.Text).Value = eventType;
-        insert.Parameters.Add("$schema_version", SqliteType.Integer).Value = schemaVersion;
-        insert.Parameters.Add("$occurred_at", SqliteType.Integer).Value = @event.OccurredAt.UtcTicks;
-        insert.Parameters.Add("$payload", SqliteType.Blob).Value = (object?)payload ?? DBNull.Value;
-        insert.Parameters.Add("$payload_error", SqliteType.Text).Value = (object?)payloadError ?? DBNull.Value;
-        insert.Parameters.Add("$handler", SqliteType.Text).Value = letter.HandlerName;
-        insert.Parameters.Add("$exception_type", SqliteType.Text).Value = letter.Exception.GetType().FullName ?? letter.Exception.GetType().Name;
-        insert.Parameters.Add("$exception_message", SqliteType.Text).Value = letter.Exception.Message;
-        insert.Parameters.Add("$exception_detail", SqliteType.Text).Value = letter.Exception.ToString();
-        insert.Parameters.Add("$attempts", SqliteType.Integer).Value = letter.Attempts;
-        insert.Parameters.Add("$failed_at", SqliteType.Integer).Value = letter.FailedAt.UtcTicks;
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        DeadLetterRow row = DeadLetterRow.From(letter, Serializer);
+        await _database.WriteAsync(writer => row.Insert(writer), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -105,7 +75,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand list = connection.CreateCommand();
         list.CommandText = $"SELECT {DeadLetterSchema.Columns} FROM dead_letters WHERE id > $after {(includeRedriven ? "" : "AND redriven_at IS NULL ")}ORDER BY id LIMIT $limit";
         list.Parameters.Add("$after", SqliteType.Integer).Value = afterId;
@@ -124,7 +94,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     public async ValueTask<long> CountAsync(bool includeRedriven = false, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand count = connection.CreateCommand();
         count.CommandText = includeRedriven ? "SELECT count(*) FROM dead_letters" : "SELECT count(*) FROM dead_letters WHERE redriven_at IS NULL";
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
@@ -134,7 +104,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     public async ValueTask<DeadLetterRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand get = connection.CreateCommand();
         get.CommandText = $"SELECT {DeadLetterSchema.Columns} FROM dead_letters WHERE id = $id";
         get.Parameters.Add("$id", SqliteType.Integer).Value = id;
@@ -217,12 +187,16 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await publish(@event, cancellationToken).ConfigureAwait(false);
 
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, CancellationToken.None).ConfigureAwait(false);
-        await using SqliteCommand mark = connection.CreateCommand();
-        mark.CommandText = "UPDATE dead_letters SET redriven_at = $now, redrive_count = redrive_count + 1 WHERE id = $id";
-        mark.Parameters.Add("$now", SqliteType.Integer).Value = _time.GetUtcNow().UtcTicks;
-        mark.Parameters.Add("$id", SqliteType.Integer).Value = id;
-        await mark.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        long now = _time.GetUtcNow().UtcTicks;
+        await _database.WriteAsync(
+            writer =>
+            {
+                SqliteCommand mark = writer.Commands.Get(DeadLetterSchema.MarkRedrivenSql, writer.Transaction);
+                SqliteCommandCache.Set(mark, "$now", now);
+                SqliteCommandCache.Set(mark, "$id", id);
+                return mark.ExecuteNonQuery();
+            },
+            CancellationToken.None).ConfigureAwait(false);
         return @event;
     }
 
@@ -252,19 +226,22 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
     public async ValueTask<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM dead_letters WHERE id = $id";
-        delete.Parameters.Add("$id", SqliteType.Integer).Value = id;
-        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await _database.WriteAsync(
+            writer =>
+            {
+                SqliteCommand delete = writer.Commands.Get(DeadLetterSchema.DeleteSql, writer.Transaction);
+                SqliteCommandCache.Set(delete, "$id", id);
+                return delete.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Closes the store's idle connections to the file.</summary>
+    /// <summary>Waits until the letters already queued are committed and lets go of the database (the last user closes it).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _connections.ReleasePool();
+            _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 

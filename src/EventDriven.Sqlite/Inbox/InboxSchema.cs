@@ -1,3 +1,6 @@
+using EventDriven.Sqlite.Writing;
+using Microsoft.Data.Sqlite;
+
 namespace EventDriven.Sqlite.Inbox;
 
 /// <summary>The inbox's table, created by <see cref="SqliteSchema.EnsureComponent"/> in the database it shares with the event store.</summary>
@@ -29,4 +32,23 @@ internal static class InboxSchema
         DELETE FROM inbox WHERE (consumer, event_id) IN (
             SELECT consumer, event_id FROM inbox WHERE processed_at < $before LIMIT $limit)
         """;
+
+    /// <summary>Records the mark in the writer's open transaction; true when recorded now, false when it already was.</summary>
+    public static bool Mark(SqliteWriter writer, string consumer, Guid eventId, DateTimeOffset processedAt)
+    {
+        SqliteCommand mark = writer.Commands.Get(MarkSql, writer.Transaction);
+        SqliteCommandCache.Set(mark, "$consumer", consumer);
+        SqliteCommandCache.Set(mark, "$event_id", eventId);
+        SqliteCommandCache.Set(mark, "$processed_at", processedAt.UtcTicks);
+        return mark.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Whether the mark is recorded, as the writer's open transaction sees it.</summary>
+    public static bool IsMarked(SqliteWriter writer, string consumer, Guid eventId)
+    {
+        SqliteCommand exists = writer.Commands.Get(ExistsSql, writer.Transaction);
+        SqliteCommandCache.Set(exists, "$consumer", consumer);
+        SqliteCommandCache.Set(exists, "$event_id", eventId);
+        return exists.ExecuteScalar() is not null;
+    }
 }

@@ -1,5 +1,6 @@
 using EventDriven.Reliability;
 using EventDriven.Sqlite.Inbox;
+using EventDriven.Sqlite.Writing;
 using Microsoft.Data.Sqlite;
 
 namespace EventDriven.Sqlite;
@@ -30,8 +31,7 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
 {
     private const int PurgeChunkSize = 4096;
 
-    private readonly SqliteConnections _connections;
-    private readonly InboxMarkWriter _writer;
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     private readonly ITimer? _purgeTimer;
     private Exception? _lastPurgeFailure;
@@ -52,10 +52,9 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Inbox.Validate();
-        _connections = new SqliteConnections(options);
         _time = timeProvider ?? TimeProvider.System;
         Retention = options.Inbox.Retention;
-        _writer = new InboxMarkWriter(_connections.OpenDedicated(InboxSchema.Component, InboxSchema.Version, InboxSchema.CreateSql), _time);
+        _database = SqliteDatabase.Acquire(options, InboxSchema.Component, InboxSchema.Version, InboxSchema.CreateSql);
         if (options.Inbox.PurgeInterval is { } interval)
         {
             _purgeTimer = _time.CreateTimer(static state => ((SqliteInbox)state!).StartBackgroundPurge(), this, interval, interval);
@@ -63,7 +62,7 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     }
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath => _connections.DatabasePath;
+    public string DatabasePath => _database.DatabasePath;
 
     /// <summary>How long processed ids are remembered (<see cref="SqliteInboxOptions.Retention"/>).</summary>
     public TimeSpan Retention { get; }
@@ -79,18 +78,26 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand exists = CreateExists(connection, transaction: null, consumer, eventId);
+        await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand exists = connection.CreateCommand();
+        exists.CommandText = InboxSchema.ExistsSql;
+        exists.Parameters.Add("$consumer", SqliteType.Text).Value = consumer;
+        exists.Parameters.Add("$event_id", SqliteType.Blob).Value = eventId;
         return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />
-    /// <remarks>Completes once the mark is committed (and synced, with <see cref="SqliteSynchronous.Full"/>); marks arriving together share one commit.</remarks>
+    /// <remarks>
+    /// Completes once the mark is committed (and synced, with <see cref="SqliteSynchronous.Full"/>): the database's one writer
+    /// commits it together with whatever else is queued for the file (other marks, appends, saga saves).
+    /// </remarks>
     public ValueTask<bool> MarkProcessedAsync(string consumer, Guid eventId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return new ValueTask<bool>(_writer.MarkAsync(consumer, eventId).WaitAsync(cancellationToken));
+        var mark = new PendingMark(consumer, eventId, _time);
+        _database.Enqueue(mark);
+        return new ValueTask<bool>(mark.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>
@@ -106,58 +113,54 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Cancels before the commit; nothing is written then.</param>
     /// <returns>True when the work ran and committed; false when the event was already recorded (the work did not run).</returns>
     /// <remarks>
-    /// The transaction takes the database's write lock when it begins (<c>BEGIN IMMEDIATE</c>) and holds it while
-    /// <paramref name="work"/> runs: keep the work to database writes, not calls to other services.
+    /// The work runs on the database's writer, inside the transaction of its group (in a savepoint of its own, so a failure undoes
+    /// only this work and its record), and holds the file's write lock while it runs: keep the work to database writes, not calls to
+    /// other services, and never await another write to this file (an append, a mark, a save) inside it: that write queues behind
+    /// this work and would never run. The task completes after the commit.
     /// </remarks>
     public async ValueTask<bool> ExecuteOnceAsync(string consumer, Guid eventId, Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask> work, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(work);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
-
-        // Not deferred: the write lock is taken before the check, so two consumers running the same event cannot both see it
-        // unrecorded. Disposing without a commit rolls back, which is what a throwing work or a cancellation gets.
-        await using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-        await using (SqliteCommand exists = CreateExists(connection, transaction, consumer, eventId))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+        return await _database.WriteAsync(
+            writer =>
             {
-                return false;
-            }
-        }
+                // Checked inside the transaction, which holds the write lock: two consumers running the same event cannot both see
+                // it unrecorded.
+                if (InboxSchema.IsMarked(writer, consumer, eventId))
+                {
+                    return false;
+                }
 
-        await work(connection, transaction, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await using (SqliteCommand mark = connection.CreateCommand())
-        {
-            mark.Transaction = transaction;
-            mark.CommandText = InboxSchema.MarkSql;
-            mark.Parameters.Add("$consumer", SqliteType.Text).Value = consumer;
-            mark.Parameters.Add("$event_id", SqliteType.Blob).Value = eventId;
-            mark.Parameters.Add("$processed_at", SqliteType.Integer).Value = _time.GetUtcNow().UtcTicks;
-            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return true;
+                // The writer's thread is dedicated to the file: waiting here for the work (SQLite calls are synchronous anyway)
+                // blocks nobody else's thread.
+                work(writer.Connection, writer.Transaction, cancellationToken).AsTask().GetAwaiter().GetResult();
+                cancellationToken.ThrowIfCancellationRequested();
+                InboxSchema.Mark(writer, consumer, eventId, _time.GetUtcNow());
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    /// <remarks>Deletes in chunks of a few thousand rows, each its own short transaction, so marks are not held up behind a large purge.</remarks>
+    /// <remarks>Deletes in chunks of a few thousand rows, each its own write of the database's writer, so marks are not held up behind a large purge.</remarks>
     public async ValueTask<int> PurgeAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: true, cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand purge = connection.CreateCommand();
-        purge.CommandText = InboxSchema.PurgeChunkSql;
-        purge.Parameters.Add("$before", SqliteType.Integer).Value = olderThan.UtcTicks;
-        purge.Parameters.Add("$limit", SqliteType.Integer).Value = PurgeChunkSize;
         int removed = 0;
         int chunk;
         do
         {
-            chunk = await purge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            chunk = await _database.WriteAsync(
+                writer =>
+                {
+                    SqliteCommand purge = writer.Commands.Get(InboxSchema.PurgeChunkSql, writer.Transaction);
+                    SqliteCommandCache.Set(purge, "$before", olderThan.UtcTicks);
+                    SqliteCommandCache.Set(purge, "$limit", PurgeChunkSize);
+                    return purge.ExecuteNonQuery();
+                },
+                cancellationToken).ConfigureAwait(false);
             removed += chunk;
         }
         while (chunk == PurgeChunkSize);
@@ -169,7 +172,7 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     public ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
         => PurgeAsync(_time.GetUtcNow() - Retention, cancellationToken);
 
-    /// <summary>Stops the periodic purge, waits for the mark being committed, and closes the inbox's connections.</summary>
+    /// <summary>Stops the periodic purge, waits until the marks already queued are committed, and lets go of the database.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -178,8 +181,7 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
         }
 
         _purgeTimer?.Dispose();
-        _writer.Dispose();
-        _connections.ReleasePool();
+        _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
     }
 
     /// <inheritdoc cref="Dispose"/>
@@ -187,16 +189,6 @@ public sealed class SqliteInbox : IInbox, IAsyncDisposable, IDisposable
     {
         Dispose();
         return default;
-    }
-
-    private static SqliteCommand CreateExists(SqliteConnection connection, SqliteTransaction? transaction, string consumer, Guid eventId)
-    {
-        SqliteCommand exists = connection.CreateCommand();
-        exists.Transaction = transaction;
-        exists.CommandText = InboxSchema.ExistsSql;
-        exists.Parameters.Add("$consumer", SqliteType.Text).Value = consumer;
-        exists.Parameters.Add("$event_id", SqliteType.Blob).Value = eventId;
-        return exists;
     }
 
     private void StartBackgroundPurge() => LastBackgroundPurge = PurgeInBackgroundAsync();

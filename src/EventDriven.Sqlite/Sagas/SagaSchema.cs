@@ -1,3 +1,8 @@
+using System.Globalization;
+using EventDriven.Sagas;
+using EventDriven.Sqlite.Writing;
+using Microsoft.Data.Sqlite;
+
 namespace EventDriven.Sqlite.Sagas;
 
 /// <summary>The saga table, created by <see cref="SqliteSchema.EnsureComponent"/> in the database it shares with the event store.</summary>
@@ -54,4 +59,33 @@ internal static class SagaSchema
         WHERE saga_type = $saga_type AND status = 0 AND timeout_at IS NOT NULL AND timeout_at <= $due
         ORDER BY timeout_at LIMIT $max
         """;
+
+    /// <summary>
+    /// Writes <paramref name="record"/> in the writer's open transaction if the stored revision is <paramref name="expectedRevision"/>
+    /// (0: no row yet); otherwise writes nothing and throws <see cref="SagaConcurrencyException"/>.
+    /// </summary>
+    public static void Save(SqliteWriter writer, SagaRecord record, long expectedRevision)
+    {
+        SqliteCommand write = writer.Commands.Get(expectedRevision == 0 ? InsertSql : UpdateSql, writer.Transaction);
+        SqliteCommandCache.Set(write, "$saga_type", record.SagaType);
+        SqliteCommandCache.Set(write, "$correlation_id", record.CorrelationId);
+        SqliteCommandCache.Set(write, "$revision", record.Revision);
+        SqliteCommandCache.Set(write, "$status", (int)record.Status);
+        SqliteCommandCache.Set(write, "$state", record.Data);
+        SqliteCommandCache.Set(write, "$timeout_at", record.TimeoutAt is { } at ? at.UtcTicks : null);
+        SqliteCommandCache.Set(write, "$updated_at", record.UpdatedAt.UtcTicks);
+        if (expectedRevision != 0)
+        {
+            SqliteCommandCache.Set(write, "$expected", expectedRevision);
+        }
+
+        if (write.ExecuteNonQuery() == 0)
+        {
+            SqliteCommand revision = writer.Commands.Get(RevisionSql, writer.Transaction);
+            SqliteCommandCache.Set(revision, "$saga_type", record.SagaType);
+            SqliteCommandCache.Set(revision, "$correlation_id", record.CorrelationId);
+            long? actual = revision.ExecuteScalar() is { } stored ? Convert.ToInt64(stored, CultureInfo.InvariantCulture) : null;
+            throw new SagaConcurrencyException(record.SagaType, record.CorrelationId, expectedRevision, actual);
+        }
+    }
 }

@@ -5,12 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace EventDriven.Sqlite;
 
 /// <summary>
-/// The durable <see cref="ISagaStore"/>: saga instances in the table <c>sagas</c> of the same SQLite file as the event store, on
-/// connections of its own (WAL, the configured <see cref="SqliteStoreOptions.Synchronous"/> and busy timeout).
+/// The durable <see cref="ISagaStore"/>: saga instances in the table <c>sagas</c> of the same SQLite file as the event store,
+/// written by the file's one writer (WAL, the configured <see cref="SqliteStoreOptions.Synchronous"/> and busy timeout).
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Group commit.</b> Saves are queued and written by one writer thread, everything queued in one transaction; each save's task
+/// <b>Group commit.</b> Saves are queued and written by the database's one writer thread, with everything else queued for the file
+/// (appends, inbox marks) in one transaction; each save's task
 /// completes after the commit that holds it. Saves of one instance queued together collapse into the newest. With the runtime's
 /// default <see cref="SagaDurability.WriteBehind"/>, nobody waits for those commits on the bus's consumer threads.
 /// </para>
@@ -22,8 +23,8 @@ namespace EventDriven.Sqlite;
 /// </remarks>
 public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
 {
-    private readonly SqliteConnections _connections;
-    private readonly SagaSaveWriter _writer;
+    private readonly SqliteDatabase _database;
+    private readonly SagaSaveQueue _saves = new();
     private readonly SqliteConnection _reader;
     private readonly SqliteCommand _load;
     private readonly Lock _readerGate = new();
@@ -41,12 +42,11 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     public SqliteSagaStore(SqliteStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _connections = new SqliteConnections(options);
-        _writer = new SagaSaveWriter(_connections.OpenDedicated(SagaSchema.Component, SagaSchema.Version, SagaSchema.CreateSql));
+        _database = SqliteDatabase.Acquire(options, SagaSchema.Component, SagaSchema.Version, SagaSchema.CreateSql);
         try
         {
             // Loads come one per new instance from the consumer threads: a connection of its own with a prepared query, not a pool round trip.
-            _reader = _connections.OpenDedicated(SagaSchema.Component, SagaSchema.Version, SagaSchema.CreateSql);
+            _reader = _database.OpenDedicatedReader();
             _load = _reader.CreateCommand();
             _load.CommandText = SagaSchema.LoadSql;
             _load.Parameters.Add("$saga_type", SqliteType.Text);
@@ -55,13 +55,16 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
         }
         catch
         {
-            _writer.Dispose();
+            _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath => _connections.DatabasePath;
+    public string DatabasePath => _database.DatabasePath;
+
+    /// <summary>The file's shared database (its one writer).</summary>
+    internal SqliteDatabase Database => _database;
 
     /// <inheritdoc />
     public ValueTask<SagaRecord?> LoadAsync(string sagaType, string correlationId, CancellationToken cancellationToken = default)
@@ -69,7 +72,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(sagaType);
         ArgumentException.ThrowIfNullOrEmpty(correlationId);
         ThrowIfDisposed();
-        if (_writer.FindUncommitted(sagaType, correlationId) is { } uncommitted)
+        if (_saves.FindUncommitted(sagaType, correlationId) is { } uncommitted)
         {
             return new(uncommitted);
         }
@@ -94,7 +97,14 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
         ThrowIfDisposed();
-        return new(_writer.SaveAsync(record, expectedRevision));
+        try
+        {
+            return new(Queue(record, expectedRevision, onFailure: null)!);
+        }
+        catch (SagaConcurrencyException conflict)
+        {
+            return ValueTask.FromException(conflict);
+        }
     }
 
     /// <inheritdoc />
@@ -105,7 +115,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
         ArgumentNullException.ThrowIfNull(onFailure);
         ThrowIfDisposed();
-        _writer.SaveInBackground(record, expectedRevision, onFailure);
+        Queue(record, expectedRevision, onFailure);
     }
 
     /// <inheritdoc />
@@ -133,7 +143,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return new(_writer.FlushAsync().WaitAsync(cancellationToken));
+        return new(_database.FlushAsync().WaitAsync(cancellationToken));
     }
 
     /// <summary>Commits what is queued, then closes the store's connections.</summary>
@@ -144,14 +154,12 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
             return;
         }
 
-        _writer.Dispose();
+        _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
         lock (_readerGate)
         {
             _load.Dispose();
             _reader.Dispose();
         }
-
-        _connections.ReleasePool();
     }
 
     /// <inheritdoc cref="Dispose"/>
@@ -163,7 +171,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
 
     private async ValueTask<IReadOnlyList<SagaRecord>> QueryAsync(string sql, string sagaType, Action<SqliteCommand> addParameters, CancellationToken cancellationToken)
     {
-        await using SqliteConnection connection = await _connections.OpenPooledAsync(forWriting: false, cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.Add("$saga_type", SqliteType.Text).Value = sagaType;
@@ -187,6 +195,27 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
             (byte[])row.GetValue(3),
             row.IsDBNull(4) ? null : new DateTimeOffset(row.GetInt64(4), TimeSpan.Zero),
             new DateTimeOffset(row.GetInt64(5), TimeSpan.Zero));
+
+    /// <summary>Queues the save for the database's writer, or folds it into the queued save of the same instance.</summary>
+    /// <returns>The task to await when <paramref name="onFailure"/> is null.</returns>
+    private Task? Queue(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception>? onFailure)
+    {
+        PendingSagaSave save = _saves.Add(record, expectedRevision, onFailure, out Task? waiter, out bool isNew);
+        if (isNew)
+        {
+            try
+            {
+                _database.Enqueue(save);
+            }
+            catch
+            {
+                _saves.Remove(save);
+                throw;
+            }
+        }
+
+        return waiter;
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

@@ -10,6 +10,11 @@ public interface IInbox
     ValueTask<bool> HasProcessedAsync(string consumer, Guid eventId, CancellationToken cancellationToken = default);
 
     /// <summary>Records that <paramref name="consumer"/> handled <paramref name="eventId"/>. Returns false when it was already recorded.</summary>
+    /// <remarks>
+    /// The task completes when the record is durable. How is the backend's choice: written before the task completes, or group-committed
+    /// with other writes (<c>SqliteInbox</c>). Callers that must not wait for a disk, such as <see cref="InboxDispatch"/>, keep the
+    /// in-flight records themselves; the contract asks nothing of the backend for that.
+    /// </remarks>
     ValueTask<bool> MarkProcessedAsync(string consumer, Guid eventId, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets records older than <paramref name="olderThan"/> (retention). Returns how many were removed.</summary>

@@ -51,52 +51,31 @@ public sealed class InMemoryEventStore : IEventStore
         cancellationToken.ThrowIfCancellationRequested();
 
         // Serialize outside the lock; a failure here throws before anything is written.
-        var rows = new (EventToAppend Source, SerializedEvent Serialized)[events.Count];
-        for (int i = 0; i < events.Count; i++)
+        EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serializedEvents);
+        var rows = new (EventToAppend Source, SerializedEvent Serialized)[items.Length];
+        for (int i = 0; i < items.Length; i++)
         {
-            EventToAppend item = events[i];
-            if (item.Event is null)
-            {
-                throw new ArgumentException($"events[{i}] has no event.", nameof(events));
-            }
-
-            SerializedEvent serialized = Serializer.Serialize(item.Event);
-            if (serialized.Payload.Length > _maxEventSize)
-            {
-                throw new EventTooLargeException(item.Event.Id, serialized.EventType, serialized.Payload.Length, _maxEventSize);
-            }
-
-            rows[i] = (item, serialized);
+            rows[i] = (items[i], serializedEvents[i]);
         }
 
         lock (_gate)
         {
             // One pass decides what is new: ids already stored, or repeated within this append, are duplicates.
-            List<Guid> duplicates = [];
-            var seen = new HashSet<Guid>();
+            List<Guid> duplicates = AppendRules.FindDuplicates(items, _byId.ContainsKey, new HashSet<Guid>(), out bool[]? isDuplicate) ?? [];
             List<(EventToAppend Source, SerializedEvent Serialized)> fresh = new(rows.Length);
-            foreach ((EventToAppend Source, SerializedEvent Serialized) row in rows)
+            for (int i = 0; i < rows.Length; i++)
             {
-                if (_byId.ContainsKey(row.Source.Event.Id) || !seen.Add(row.Source.Event.Id))
+                if (isDuplicate is null || !isDuplicate[i])
                 {
-                    duplicates.Add(row.Source.Event.Id);
-                }
-                else
-                {
-                    fresh.Add(row);
+                    fresh.Add(rows[i]);
                 }
             }
 
             _streams.TryGetValue(streamId, out List<StoredEvent>? stream);
             long version = stream is null ? -1 : stream[^1].StreamVersion;
-            if (fresh.Count == 0)
+            if (!AppendRules.MustWrite(streamId, expectedVersion, version, fresh.Count))
             {
                 return ValueTask.FromResult(new AppendResult(version, stream is null ? 0 : stream[^1].Position, 0, duplicates));
-            }
-
-            if (!expectedVersion.IsSatisfiedBy(version))
-            {
-                throw new ConcurrencyException(streamId, expectedVersion, version);
             }
 
             if (stream is null)

@@ -82,6 +82,58 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.True(acknowledged.Count > Kills, "the child acknowledged almost nothing: the test did not exercise the store.");
     }
 
+    /// <summary>
+    /// The child commits units of work (an append, an inbox mark, a saga save and a row of its own table in one transaction) from
+    /// four workers and is killed with SIGKILL at random moments: after each kill every unit is there whole or not at all, never an
+    /// append without its mark or saga, and every acknowledged unit is there.
+    /// </summary>
+    [Fact]
+    public async Task KilledDuringUnitsOfWork_LeavesEachUnitAllThereOrNotThere_AppendMarkSagaAndOwnRowTogether()
+    {
+        const int UnitKills = 6;
+        int seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        using var file = new TempDatabase();
+        var units = new Dictionary<string, Unit>(StringComparer.Ordinal);
+        var acknowledged = new HashSet<string>(StringComparer.Ordinal);
+        int committedUnacknowledged = 0;
+
+        for (int kill = 0; kill < UnitKills; kill++)
+        {
+            ChildRun run = await RunChildUntilKilledAsync(file.Path, random.Next(0, 150), random.Next(0, 15), "units");
+            foreach ((string name, Unit unit) in run.Units)
+            {
+                units.Add($"{kill}:{name}", unit);
+            }
+
+            acknowledged.UnionWith(run.Acknowledged.Select(name => $"{kill}:{name}"));
+
+            // Opening the store recovers the file after the kill (the WAL is replayed).
+            await using (new SqliteEventStore(new SqliteStoreOptions { DatabasePath = file.Path, Serializer = TestSerializer.Create() }))
+            {
+            }
+
+            UnitRows rows = ReadUnitRows(file);
+            Assert.Equal("ok", rows.IntegrityCheck);
+            int inFlightCommitted = 0;
+            foreach ((string name, Unit unit) in units)
+            {
+                int events = unit.EventIds.Count(rows.EventIds.Contains);
+                bool[] parts = [events == unit.EventIds.Length, rows.Marks.Contains(unit.MarkId), rows.Sagas.Contains(unit.SagaId), rows.Ledger.Contains(unit.MarkId)];
+                Assert.True(events == 0 || events == unit.EventIds.Length, $"unit {name}: its append is torn, {events} of {unit.EventIds.Length} events stored (seed {seed}).");
+                Assert.True(parts.All(p => p) || parts.All(p => !p), $"unit {name} is torn: append {parts[0]}, mark {parts[1]}, saga {parts[2]}, own row {parts[3]} (seed {seed}).");
+                Assert.True(parts[0] || !acknowledged.Contains(name), $"acknowledged unit {name} is missing (seed {seed}).");
+                inFlightCommitted += parts[0] && !acknowledged.Contains(name) && name.StartsWith($"{kill}:", StringComparison.Ordinal) ? 1 : 0;
+            }
+
+            committedUnacknowledged += inFlightCommitted;
+            output.WriteLine($"kill {kill + 1}: {run.Acknowledged.Count} units acknowledged, {run.Units.Count - run.Acknowledged.Count} in flight, {inFlightCommitted} of those committed");
+        }
+
+        Assert.True(acknowledged.Count > UnitKills, "the child acknowledged almost nothing: the test did not exercise the units.");
+    }
+
     private static void AssertDenseAndGapFree(Stored stored)
     {
         Assert.Equal(Enumerable.Range(1, stored.Rows.Count).Select(p => (long)p), stored.Rows.Select(r => r.Position));
@@ -110,7 +162,35 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         return new Stored(integrity, rows, [.. rows.Select(r => r.Id)]);
     }
 
-    private static async Task<ChildRun> RunChildUntilKilledAsync(string databasePath, int acksBeforeKill, int extraMilliseconds)
+    private static UnitRows ReadUnitRows(TempDatabase file)
+    {
+        using SqliteConnection raw = file.OpenRaw();
+        using SqliteCommand check = raw.CreateCommand();
+        check.CommandText = "PRAGMA integrity_check";
+        string integrity = (string)check.ExecuteScalar()!;
+        return new UnitRows(
+            integrity,
+            ReadColumn(raw, "SELECT event_id FROM events", r => r.GetGuid(0)),
+            ReadColumn(raw, "SELECT event_id FROM inbox WHERE consumer = 'CrashWriter.Handler'", r => r.GetGuid(0)),
+            ReadColumn(raw, "SELECT correlation_id FROM sagas WHERE saga_type = 'CrashSaga'", r => r.GetString(0)),
+            ReadColumn(raw, "SELECT id FROM crash_ledger", r => r.GetGuid(0)));
+    }
+
+    private static HashSet<T> ReadColumn<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = sql;
+        using SqliteDataReader reader = select.ExecuteReader();
+        var values = new HashSet<T>();
+        while (reader.Read())
+        {
+            values.Add(read(reader));
+        }
+
+        return values;
+    }
+
+    private static async Task<ChildRun> RunChildUntilKilledAsync(string databasePath, int acksBeforeKill, int extraMilliseconds, string mode = "appends")
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -121,6 +201,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         start.ArgumentList.Add(CrashWriterPath());
         start.ArgumentList.Add(databasePath);
         start.ArgumentList.Add(Workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(mode);
 
         var run = new ChildRun();
         var enoughAcks = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -161,6 +242,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         return File.Exists(path) ? path : throw new FileNotFoundException("The crash writer is not built; build tests/EventDriven.Sqlite.Tests (it builds the writer too).", path);
     }
 
+    private sealed record Unit(Guid[] EventIds, Guid MarkId, string SagaId);
+
+    private sealed record UnitRows(string IntegrityCheck, HashSet<Guid> EventIds, HashSet<Guid> Marks, HashSet<string> Sagas, HashSet<Guid> Ledger);
+
     private sealed record Stored(string IntegrityCheck, List<(long Position, string Stream, long Version, Guid Id)> Rows, HashSet<Guid> Ids);
 
     /// <summary>What the child said before it died. A line cut by the kill does not parse and counts as not said.</summary>
@@ -171,6 +256,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         public Dictionary<string, Guid[]> Begun { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> Acknowledged { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Unit> Units { get; } = new(StringComparer.Ordinal);
 
         public void Record(string line)
         {
@@ -188,7 +275,15 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                     }
 
                     break;
-                case ["ACK", string name] when Begun.ContainsKey(name):
+                case ["UNIT", string name, string ids, string mark, string saga]:
+                    Guid[] eventIds = [.. ids.Split(',').Select(id => Guid.TryParse(id, out Guid g) ? g : Guid.Empty)];
+                    if (!eventIds.Contains(Guid.Empty) && Guid.TryParse(mark, out Guid markId) && saga.Length == 32)
+                    {
+                        Units[name] = new Unit(eventIds, markId, saga);
+                    }
+
+                    break;
+                case ["ACK", string name] when Begun.ContainsKey(name) || Units.ContainsKey(name):
                     Acknowledged.Add(name);
                     break;
             }

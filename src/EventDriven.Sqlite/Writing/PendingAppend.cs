@@ -2,10 +2,10 @@ using System.Threading.Tasks.Sources;
 using EventDriven.Serialization;
 using EventDriven.Store;
 
-namespace EventDriven.Sqlite;
+namespace EventDriven.Sqlite.Writing;
 
 /// <summary>
-/// One append waiting for the writer: its serialized events, and the task its caller awaits, completed only after the transaction
+/// One append waiting for the database's writer: its serialized events, and the task its caller awaits, completed only after the transaction
 /// that wrote it has committed (or with the reason it was not written).
 /// </summary>
 /// <remarks>
@@ -13,11 +13,10 @@ namespace EventDriven.Sqlite;
 /// <see cref="TaskCompletionSource{TResult}"/> and its task. Continuations run asynchronously so that the writer thread never runs
 /// callers' code between two commits.
 /// </remarks>
-internal sealed class PendingAppend : IValueTaskSource<AppendResult>
+internal sealed class PendingAppend : SqliteWriteItem, IValueTaskSource<AppendResult>
 {
     private ManualResetValueTaskSourceCore<AppendResult> _completion = new() { RunContinuationsAsynchronously = true };
     private AppendResult? _result;
-    private Exception? _error;
 
     public PendingAppend(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion, CancellationToken cancellationToken)
     {
@@ -36,33 +35,28 @@ internal sealed class PendingAppend : IValueTaskSource<AppendResult>
 
     public ExpectedVersion ExpectedVersion { get; }
 
-    public CancellationToken CancellationToken { get; }
+    /// <inheritdoc />
+    public override CancellationToken CancellationToken { get; }
 
-    /// <summary>Whether the writer decided this append's outcome as a failure (so a rollback of the group need not touch it).</summary>
-    public bool Failed => _error is not null;
+    /// <inheritdoc />
+    public override int Weight => Events.Length;
+
+    /// <inheritdoc />
+    /// <remarks>One event is one INSERT; several need the writer's savepoint to be all-or-nothing.</remarks>
+    public override bool IsSingleStatement => Events.Length == 1;
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _completion.Version);
 
-    /// <summary>Records the outcome; the caller learns it at <see cref="Complete"/>, after the commit.</summary>
-    public void Succeed(AppendResult result)
-    {
-        _result = result;
-        _error = null;
-    }
+    /// <inheritdoc />
+    public override void Write(SqliteWriter writer)
+        => _result = writer.Events.Append(writer.CurrentGroup, StreamId, Events, Serialized, ExpectedVersion);
 
-    /// <inheritdoc cref="Succeed"/>
-    public void Fail(Exception error)
+    /// <inheritdoc />
+    protected override void Acknowledge()
     {
-        _result = null;
-        _error = error;
-    }
-
-    /// <summary>Hands the recorded outcome to the caller.</summary>
-    public void Complete()
-    {
-        if (_error is not null)
+        if (Error is not null)
         {
-            _completion.SetException(_error);
+            _completion.SetException(Error);
         }
         else
         {

@@ -1,0 +1,112 @@
+using EventDriven.Sagas;
+
+namespace EventDriven.Sqlite.Sagas;
+
+/// <summary>
+/// The saves of one <see cref="SqliteSagaStore"/> that are queued for the database's writer or being written: one entry per instance
+/// (a newer save of an instance not yet taken by the writer replaces the queued record), and what a load must see before the table.
+/// </summary>
+internal sealed class SagaSaveQueue
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string, string), PendingSagaSave> _queued = [];
+    private readonly Dictionary<(string, string), PendingSagaSave> _writing = [];
+
+    /// <summary>
+    /// Queues the save, or folds it into the save of the instance already queued (which the writer has not taken yet); returns the
+    /// task an awaiting caller waits on (when <paramref name="onFailure"/> is null) and, in <paramref name="isNew"/>, whether the save is
+    /// new and must be handed to the writer. Throws <see cref="SagaConcurrencyException"/> when it does not build on the queued save.
+    /// </summary>
+    /// <remarks>The waiter or callback is attached under the lock, before the writer can take the save, so no outcome is missed.</remarks>
+    public PendingSagaSave Add(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception>? onFailure, out Task? waiter, out bool isNew)
+    {
+        var key = (record.SagaType, record.CorrelationId);
+        lock (_gate)
+        {
+            if (_queued.TryGetValue(key, out PendingSagaSave? queued))
+            {
+                // A newer save of an instance already waiting: it must build on the queued revision, and then replaces it.
+                if (queued.Record.Revision != expectedRevision)
+                {
+                    throw new SagaConcurrencyException(record.SagaType, record.CorrelationId, expectedRevision, queued.Record.Revision);
+                }
+
+                queued.Record = record;
+                waiter = Attach(queued, onFailure);
+                isNew = false;
+                return queued;
+            }
+
+            var save = new PendingSagaSave(this, record, expectedRevision);
+            waiter = Attach(save, onFailure);
+            _queued.Add(key, save);
+            isNew = true;
+            return save;
+        }
+    }
+
+    private static Task? Attach(PendingSagaSave save, Action<SagaRecord, Exception>? onFailure)
+    {
+        if (onFailure is null)
+        {
+            return save.Waiter;
+        }
+
+        save.AddFailureCallback(onFailure);
+        return null;
+    }
+
+    /// <summary>Forgets a save that could not be handed to the writer (the database is closed).</summary>
+    public void Remove(PendingSagaSave save)
+    {
+        lock (_gate)
+        {
+            _queued.Remove((save.Record.SagaType, save.Record.CorrelationId));
+        }
+    }
+
+    /// <summary>The newest record queued or being written for the instance, if any.</summary>
+    public SagaRecord? FindUncommitted(string sagaType, string correlationId)
+    {
+        var key = (sagaType, correlationId);
+        lock (_gate)
+        {
+            if (_queued.TryGetValue(key, out PendingSagaSave? queued))
+            {
+                return queued.Record;
+            }
+
+            return _writing.TryGetValue(key, out PendingSagaSave? writing) ? writing.Record : null;
+        }
+    }
+
+    /// <summary>Called by the writer as it writes the save: no later save folds into it; returns the record to write.</summary>
+    public SagaRecord TakeForWriting(PendingSagaSave save)
+    {
+        lock (_gate)
+        {
+            var key = (save.Record.SagaType, save.Record.CorrelationId);
+            _queued.Remove(key);
+            _writing[key] = save;
+            return save.Record;
+        }
+    }
+
+    /// <summary>Called by the writer once the save's transaction has ended: a load reads the table again.</summary>
+    public void Written(PendingSagaSave save)
+    {
+        lock (_gate)
+        {
+            var key = (save.Record.SagaType, save.Record.CorrelationId);
+            if (_writing.TryGetValue(key, out PendingSagaSave? writing) && ReferenceEquals(writing, save))
+            {
+                _writing.Remove(key);
+            }
+            else if (_queued.TryGetValue(key, out PendingSagaSave? queued) && ReferenceEquals(queued, save))
+            {
+                // Failed before the writer took it (cancelled, or its group failed first).
+                _queued.Remove(key);
+            }
+        }
+    }
+}
