@@ -136,7 +136,8 @@ namespace EventDriven.Generators
                 type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
                 declarations.ToEquatableArray(),
                 runtime,
-                declared.Select(static e => e.FullyQualifiedName()).ToEquatableArray());
+                declared.Select(static e => e.FullyQualifiedName()).ToEquatableArray(),
+                declared.Where(e => DeclaresHandleAsync(type, e)).Select(static e => e.FullyQualifiedName()).ToEquatableArray());
             return result;
         }
 
@@ -163,19 +164,27 @@ namespace EventDriven.Generators
             }
 
             w.OpenBrace();
-            for (int i = 0; i < spec.EventTypes.Count; i++)
+            bool first = true;
+            foreach (string eventType in spec.EventTypes)
             {
-                if (i > 0)
+                if (spec.MethodsWritten.Contains(eventType))
+                {
+                    continue;
+                }
+
+                if (!first)
                 {
                     w.Line();
                 }
+
+                first = false;
 
                 w.Line("/// <summary>Hands the event to the saga runtime: the glue the generator writes for each event <c>Define</c> routes here.</summary>")
                     .Line("/// <param name=\"event\">The event.</param>")
                     .Line("/// <param name=\"cancellationToken\">Cancels the handling.</param>")
                     .Line("/// <returns>A task that completes when the runtime has handled the event.</returns>")
                     .Line(GeneratedNames.GeneratedCodeAttribute)
-                    .Line("public global::System.Threading.Tasks.ValueTask HandleAsync(" + spec.EventTypes[i] + " @event, global::System.Threading.CancellationToken cancellationToken = default)")
+                    .Line("public global::System.Threading.Tasks.ValueTask HandleAsync(" + eventType + " @event, global::System.Threading.CancellationToken cancellationToken = default)")
                     .Line("    => " + spec.Runtime + ".HandleAsync(@event, cancellationToken);");
             }
 
@@ -273,6 +282,15 @@ namespace EventDriven.Generators
 
             return null;
         }
+
+        /// <summary>True when the class itself declares <c>HandleAsync(TEvent, CancellationToken)</c> (kept when the interface was dropped).</summary>
+        private static bool DeclaresHandleAsync(INamedTypeSymbol type, INamedTypeSymbol eventType)
+            => type.GetMembers("HandleAsync").OfType<IMethodSymbol>().Any(m =>
+                !m.IsStatic
+                && m.TypeParameters.Length == 0
+                && m.Parameters.Length == 2
+                && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, eventType)
+                && m.Parameters[1].Type.ToDisplayString() == "System.Threading.CancellationToken");
 
         private static bool TakesAnyRuntime(INamedTypeSymbol type, INamedTypeSymbol runtime)
             => type.InstanceConstructors.Any(c => c.Parameters.Any(p => p.Type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, runtime)))

@@ -146,6 +146,30 @@ public sealed class SagaGlueTests
     }
 
     [Fact]
+    public void Saga_KeepingAHandleAsyncWithoutItsInterface_GetsTheInterfaceAndNoSecondMethod()
+    {
+        // A half-done migration: the base list is gone, one shim method is still there. It implements the generated interface.
+        GeneratorOutput output = Generate("""
+            namespace Shop
+            {
+                [EventHandler]
+                public sealed partial class Checkout(SagaRuntime<CheckoutState> runtime)
+                {
+                    public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
+
+            """ + Define + """
+                }
+            }
+            """);
+
+        string glue = output.Sources["Shop_Checkout.SagaGlue.g.cs"];
+        Assert.Contains("IEventHandler<global::Shop.OrderPlaced>", glue, StringComparison.Ordinal);
+        Assert.DoesNotContain("HandleAsync(global::Shop.OrderPlaced @event", glue, StringComparison.Ordinal);
+        Assert.Contains("HandleAsync(global::Shop.StockReserved @event", glue, StringComparison.Ordinal);
+        Assert.Contains("OrderPlacedDispatcher", output.Table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Saga_WithEveryShimHandWritten_IsLeftAsItIs()
     {
         // The older form: not partial, every routed event handled by hand. No glue, no diagnostic.

@@ -13,10 +13,15 @@ namespace EventDriven.Generators.Model
     /// <param name="Declarations">The partial declarations to open, outermost first, e.g. <c>partial class OrderSaga</c>.</param>
     /// <param name="Runtime">The expression naming the runtime inside the class, e.g. <c>this._runtime</c> or <c>runtime</c>.</param>
     /// <param name="EventTypes">Fully qualified event types, in the order <c>Define</c> first names them.</param>
+    /// <param name="MethodsWritten">
+    /// Those of <paramref name="EventTypes"/> whose <c>HandleAsync(TEvent, CancellationToken)</c> the class already declares without
+    /// listing the interface: the glue adds only the interface, which that method then implements.
+    /// </param>
     internal sealed record SagaGlueSpec(
         string HintName,
         string? Namespace,
         EquatableArray<string> Declarations,
         string Runtime,
-        EquatableArray<string> EventTypes);
+        EquatableArray<string> EventTypes,
+        EquatableArray<string> MethodsWritten);
 }
