@@ -31,20 +31,22 @@ namespace EventDriven.Generators
                     ? new List<INamedTypeSymbol>()
                     : PublishedEvents.Find(type, context, publishes, eventInterface, cancellationToken);
 
+                // A saga's Define declares events the generated glue handles: they count as handled here, as hand-written shims would.
+                SagaGlue.Result saga = SagaGlue.Read(type, context, handlerInterface, cancellationToken);
                 EventTypesParseResult eventTypes = handlerInterface is null || eventInterface is null
                     ? EventTypesParseResult.Empty
-                    : EventTypeCatalogPipeline.Parser.Parse(type, compilation, handlerInterface, eventInterface, published, cancellationToken);
-                (HandlerSpec? handler, EquatableArray<DiagnosticInfo> diagnostics) = ParseHandler(context, type, handlerInterface, published, cancellationToken);
-                return new HandlerParseResult(handler, diagnostics, eventTypes);
+                    : EventTypeCatalogPipeline.Parser.Parse(type, compilation, handlerInterface, eventInterface, published.Concat(saga.GluedEvents), cancellationToken);
+                (HandlerSpec? handler, EquatableArray<DiagnosticInfo> diagnostics) = ParseHandler(context, type, handlerInterface, published, saga, cancellationToken);
+                return new HandlerParseResult(handler, diagnostics, eventTypes, handler is null ? null : saga.Spec);
             }
 
             private static (HandlerSpec? Handler, EquatableArray<DiagnosticInfo> Diagnostics) ParseHandler(
-                GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, INamedTypeSymbol? handlerInterface, List<INamedTypeSymbol> published, CancellationToken cancellationToken)
+                GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, INamedTypeSymbol? handlerInterface, List<INamedTypeSymbol> published, SagaGlue.Result saga, CancellationToken cancellationToken)
             {
                 Location location = ((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation();
                 Compilation compilation = context.SemanticModel.Compilation;
                 string display = type.DisplayName();
-                var diagnostics = new List<DiagnosticInfo>();
+                var diagnostics = new List<DiagnosticInfo>(saga.Diagnostics);
 
                 if (type.IsStatic)
                 {
@@ -68,7 +70,8 @@ namespace EventDriven.Generators
                 var events = new List<HandledEventSpec>();
                 if (handlerInterface is not null)
                 {
-                    foreach (INamedTypeSymbol implemented in type.AllInterfaces)
+                    // The saga glue's events (none for other handlers) come last: the generated part is not in this compilation.
+                    foreach (INamedTypeSymbol implemented in type.AllInterfaces.Concat(saga.GluedEvents.Select(e => handlerInterface.Construct(e))))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, handlerInterface)
@@ -96,13 +99,14 @@ namespace EventDriven.Generators
                             eventType.FullyQualifiedName(),
                             eventDisplay,
                             eventType.Name,
-                            CanCallDirectly(type, implemented, eventType)));
+                            // The glue's HandleAsync(TEvent, CancellationToken) is public and ordinary, as a hand-written shim's.
+                            saga.GluedEvents.Contains(eventType, SymbolEqualityComparer.Default) || CanCallDirectly(type, implemented, eventType)));
                     }
                 }
 
                 // An open generic handler's events are type parameters, never usable; EDG002 already says why, and "implements no
                 // IEventHandler<TEvent>" would be wrong.
-                if (events.Count == 0 && !diagnostics.Any(static d => d.Id is GeneratorDiagnostics.InaccessibleTypeId or GeneratorDiagnostics.GenericHandlerId))
+                if (events.Count == 0 && saga.Diagnostics.Count == 0 && !diagnostics.Any(static d => d.Id is GeneratorDiagnostics.InaccessibleTypeId or GeneratorDiagnostics.GenericHandlerId))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.NotAHandler, location, display));
                 }

@@ -37,6 +37,12 @@ namespace EventDriven.Generators
                 .WithTrackingName(TrackingNames.HandlerDiagnostics);
             context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
+            IncrementalValuesProvider<SagaGlueSpec> sagas = parsed
+                .Where(static result => result.Saga is not null)
+                .Select(static (result, _) => result.Saga!)
+                .WithTrackingName(TrackingNames.SagaGlue);
+            context.RegisterSourceOutput(sagas, static (output, spec) => SagaGlue.Emit(output, spec));
+
             IncrementalValueProvider<EquatableArray<HandlerSpec>> handlers = parsed
                 .Where(static result => result.Handler is not null)
                 .Select(static (result, _) => result.Handler!)

@@ -40,6 +40,20 @@ public sealed class IncrementalCachingTests
 
                 ValueTask IEventHandler<StockReserved>.HandleAsync(StockReserved @event, CancellationToken cancellationToken) => default;
             }
+
+            public sealed class CheckoutState
+            {
+                public Guid OrderId { get; set; }
+            }
+
+            // A saga whose IEventHandler glue the generator writes, so the saga glue step has an output to cache too.
+            [EventHandler(Idempotent = true)]
+            public sealed partial class Checkout(EventDriven.Sagas.SagaRuntime<CheckoutState> runtime)
+            {
+                public static void Define(EventDriven.Sagas.SagaDefinition<CheckoutState> saga)
+                    => saga.StartsWith<OrderPlaced>(static e => e.Id, static (s, e, ctx) => { s.OrderId = e.Id; return default; })
+                        .CompleteOn<OrderShipped>(static e => e.Id);
+            }
         }
         """);
 
@@ -54,6 +68,49 @@ public sealed class IncrementalCachingTests
         """);
 
     public static TheoryData<string> TrackedStepNames => [.. TrackingNames()];
+
+    [Fact]
+    public void Driver_AfterEditingASagaStepBody_WritesNoNewSagaGlue()
+    {
+        CSharpCompilation compilation = Initial();
+        GeneratorDriver driver = FirstRun(compilation);
+        SyntaxTree handlers = compilation.SyntaxTrees.Single(static t => t.FilePath == s_handlers.Path);
+
+        // Only what a step does changed, not which events Define routes (and nothing before the edit moved).
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(
+            handlers,
+            TestCompilation.Parse(s_handlers with { Text = s_handlers.Text.Replace("s.OrderId = e.Id;", "s.OrderId = default;", StringComparison.Ordinal) })));
+
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.All(
+            result.TrackedSteps[Generators.TrackingNames.SagaGlue].SelectMany(static s => s.Outputs),
+            static output => Assert.True(output.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, output.Reason.ToString()));
+        AssertEveryTrackedStepCachedOrUnchanged(driver.GetRunResult());
+    }
+
+    [Fact]
+    public void Driver_AfterRoutingAnotherEventToASaga_RegeneratesItsGlue()
+    {
+        CSharpCompilation compilation = Initial();
+        GeneratorDriver driver = FirstRun(compilation);
+        SyntaxTree handlers = compilation.SyntaxTrees.Single(static t => t.FilePath == s_handlers.Path);
+
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(
+            handlers,
+            TestCompilation.Parse(s_handlers with
+            {
+                Text = s_handlers.Text.Replace(".CompleteOn<OrderShipped>(static e => e.Id);", ".CompleteOn<OrderShipped>(static e => e.Id).CompensateOn<StockReserved>(static e => e.Id);", StringComparison.Ordinal),
+            })));
+
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Contains(
+            result.TrackedSteps[Generators.TrackingNames.SagaGlue].SelectMany(static s => s.Outputs),
+            static output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(
+            "IEventHandler<global::Shop.StockReserved>",
+            result.GeneratedSources.Single(static s => s.HintName == "Shop_Checkout.SagaGlue.g.cs").SourceText.ToString(),
+            StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Driver_AfterAddingAnUnrelatedFile_ServesEveryTrackedStepFromCache()
@@ -223,7 +280,8 @@ public sealed class IncrementalCachingTests
         Assert.Empty(SpecGraph.FindRoslynObjects(spec, "spec"));
     }
 
-    private static CSharpCompilation Initial() => TestCompilation.Create("Shop", TestSources.Events, s_handlers, s_pricing);
+    private static CSharpCompilation Initial()
+        => TestCompilation.Create("Shop", [MetadataReference.CreateFromFile(typeof(Sagas.SagaRuntime<>).Assembly.Location)], TestSources.Events, s_handlers, s_pricing);
 
     private static GeneratorDriver FirstRun(CSharpCompilation compilation)
     {

@@ -130,15 +130,14 @@ public sealed class ReservationState
 [JsonSerializable(typeof(ReservationState))]
 internal sealed partial class HarnessJson : JsonSerializerContext;
 
-/// <summary>A reservation must be paid within 30 s, else it expires.</summary>
+/// <summary>
+/// A reservation must be paid within 30 s, else it expires. Declared once, in <see cref="Define"/>: the generator writes the
+/// <c>IEventHandler&lt;Reserved&gt;</c> and <c>IEventHandler&lt;Paid&gt;</c> glue that hands the events to <c>runtime</c>.
+/// </summary>
 [EventHandler(Idempotent = true)]
-public sealed class ReservationSaga(SagaRuntime<ReservationState> runtime) : IEventHandler<Reserved>, IEventHandler<Paid>
+public sealed partial class ReservationSaga(SagaRuntime<ReservationState> runtime)
 {
     public static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(30);
-
-    public ValueTask HandleAsync(Reserved @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
-
-    public ValueTask HandleAsync(Paid @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
 
     public static void Define(SagaDefinition<ReservationState> saga) => saga
         .StartsWith<Reserved>(static e => e.ReservationId, static (s, e, ctx) =>

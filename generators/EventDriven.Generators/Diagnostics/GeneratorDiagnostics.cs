@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace EventDriven.Generators.Diagnostics
 {
     /// <summary>
-    /// Why an <c>[EventHandler]</c> class could not go into the dispatch table (EDG001-EDG006, errors: a handler the author marked but
+    /// Why an <c>[EventHandler]</c> class could not go into the dispatch table (EDG001-EDG006 and, for sagas, EDG010-EDG012, errors: a handler the author marked but
     /// that would never run is a bug, so it is never left out silently), and what the event type catalog could not describe
     /// (EDG007-EDG009). IDs are stable; never renumber.
     /// </summary>
@@ -19,6 +19,9 @@ namespace EventDriven.Generators.Diagnostics
         public const string UndescribableEventTypeId = "EDG007";
         public const string EventTypeNameNotConstantId = "EDG008";
         public const string DuplicateEventTypeNameId = "EDG009";
+        public const string SagaNotPartialId = "EDG010";
+        public const string SagaWithoutRuntimeId = "EDG011";
+        public const string SagaWithoutDefineId = "EDG012";
 
         private const string Category = "EventDriven.Generator";
         private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
@@ -80,6 +83,24 @@ namespace EventDriven.Generators.Diagnostics
             "The event store keeps the EventType name instead of the CLR type name, and reads each stored event back as the one type registered under it. Give each event type its own name.",
             DiagnosticSeverity.Error);
 
+        public static readonly DiagnosticDescriptor SagaNotPartial = Create(
+            SagaNotPartialId,
+            "Saga class is not partial",
+            "'{0}' declares saga events in Define that it does not handle by hand, so the generator writes their IEventHandler<TEvent> glue in a part of the class; declare it (and every type containing it) partial",
+            "A saga declares each event once, in Define; the generator implements IEventHandler<TEvent> for each event StartsWith, Step, CompleteOn or CompensateOn routes to it, in a partial part of the class.");
+
+        public static readonly DiagnosticDescriptor SagaWithoutRuntime = Create(
+            SagaWithoutRuntimeId,
+            "Saga class has no runtime to delegate to",
+            "'{0}' declares saga events in Define, but the generated glue has no '{1}' to hand them to; take one as a primary constructor parameter, or keep it in an instance field or property",
+            "The generated IEventHandler<TEvent> glue calls runtime.HandleAsync(@event, cancellationToken) on the saga's SagaRuntime<TState>, where TState is the state type of Define's SagaDefinition<TState>.");
+
+        public static readonly DiagnosticDescriptor SagaWithoutDefine = Create(
+            SagaWithoutDefineId,
+            "Saga class has no Define",
+            "'{0}' takes a SagaRuntime<TState> but has no static Define(SagaDefinition<TState> saga, ...) and handles no event, so it would never receive one; declare the saga's events in Define",
+            "The generator reads the events a saga handles from the StartsWith, Step, CompleteOn and CompensateOn calls in its static Define method, whose first parameter is the SagaDefinition<TState> to fill.");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [AbstractHandlerId] = AbstractHandler,
@@ -91,6 +112,9 @@ namespace EventDriven.Generators.Diagnostics
             [UndescribableEventTypeId] = UndescribableEventType,
             [EventTypeNameNotConstantId] = EventTypeNameNotConstant,
             [DuplicateEventTypeNameId] = DuplicateEventTypeName,
+            [SagaNotPartialId] = SagaNotPartial,
+            [SagaWithoutRuntimeId] = SagaWithoutRuntime,
+            [SagaWithoutDefineId] = SagaWithoutDefine,
         };
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];

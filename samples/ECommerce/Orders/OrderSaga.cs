@@ -12,34 +12,16 @@ namespace ECommerce.Orders;
 /// arrives after that (the provider answered late) is refunded.
 /// </summary>
 /// <remarks>
-/// The class only delegates to the saga runtime; <see cref="Define"/> declares the steps. The runtime records the ids it handled
-/// with the state, so a redelivered event has no second effect, and runs each compensation once, newest first.
+/// The class only declares the saga: <see cref="Define"/> names each event once, in its role, and the source generator writes the
+/// <c>IEventHandler&lt;TEvent&gt;</c> glue that hands each of those events to the saga runtime (in the other part of this partial
+/// class). The runtime records the ids it handled with the state, so a redelivered event has no second effect, and runs each
+/// compensation once, newest first.
 /// </remarks>
 [EventHandler(Idempotent = true)]
-public sealed class OrderSaga(SagaRuntime<OrderSagaState> runtime) :
-    IEventHandler<OrderValidated>,
-    IEventHandler<InventoryReserved>,
-    IEventHandler<InventoryUnavailable>,
-    IEventHandler<PaymentProcessed>,
-    IEventHandler<PaymentDeclined>
+public sealed partial class OrderSaga(SagaRuntime<OrderSagaState> runtime)
 {
     /// <summary>The reason the runtime records when the payment timeout fires.</summary>
     public const string TimedOut = "timed out";
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(OrderValidated @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(InventoryReserved @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(InventoryUnavailable @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(PaymentProcessed @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask HandleAsync(PaymentDeclined @event, CancellationToken cancellationToken = default) => runtime.HandleAsync(@event, cancellationToken);
 
     /// <summary>Declares the saga: each event's role, the compensation of the reservation, and the payment timeout.</summary>
     /// <param name="saga">The definition to fill.</param>
