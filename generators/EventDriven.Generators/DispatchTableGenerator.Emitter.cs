@@ -58,16 +58,16 @@ namespace EventDriven.Generators
 
                 foreach (HandlerSpec handler in table.Handlers)
                 {
-                    w.Line("private static readonly global::EventDriven.HandlerDescriptor " + descriptorFields[handler.TypeName] + " = new global::EventDriven.HandlerDescriptor(")
+                    w.Line("private static readonly global::EventDriven.Dispatch.HandlerDescriptor " + descriptorFields[handler.TypeName] + " = new global::EventDriven.Dispatch.HandlerDescriptor(")
                         .Line("    " + Literals.String(handler.DisplayName) + ", " + Literals.Int(handler.Order) + ", " + Literals.Bool(handler.Idempotent) + ", new string[] { " + string.Join(", ", handler.Publishes.Select(Literals.String)) + (handler.Publishes.Count > 0 ? " " : string.Empty) + "});");
                 }
 
                 w.Line()
-                    .Line("private static readonly global::EventDriven.EventTopology " + TopologyField + " = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]")
+                    .Line("private static readonly global::EventDriven.Topology.EventTopology " + TopologyField + " = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]")
                     .OpenBrace();
                 foreach (EventRoute route in routes)
                 {
-                    w.Line("new global::EventDriven.EventRouteInfo(" + Literals.String(route.Event.DisplayName) + ", new global::EventDriven.HandlerDescriptor[] { "
+                    w.Line("new global::EventDriven.Topology.EventRouteInfo(" + Literals.String(route.Event.DisplayName) + ", new global::EventDriven.Dispatch.HandlerDescriptor[] { "
                         + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " }),");
                 }
 
@@ -87,7 +87,7 @@ namespace EventDriven.Generators
                     .Line("public string AssemblyName => " + Literals.String(table.AssemblyName) + ";")
                     .Line()
                     .Line("/// <inheritdoc />")
-                    .Line("public global::EventDriven.EventTopology Topology => " + TopologyField + ";")
+                    .Line("public global::EventDriven.Topology.EventTopology Topology => " + TopologyField + ";")
                     .Line()
                     .Line("/// <inheritdoc />")
                     .Line("public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)")
@@ -163,7 +163,7 @@ namespace EventDriven.Generators
 
                 w.Line()
                     .Line("public " + route.DispatcherName + "(" + string.Join(", ", parameters) + ")")
-                    .Line("    : base(new global::EventDriven.HandlerDescriptor[] { " + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " })")
+                    .Line("    : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { " + string.Join(", ", route.Handlers.Select(h => descriptorFields[h.Handler.TypeName])) + " })")
                     .OpenBrace();
                 for (int i = 0; i < route.Handlers.Count; i++)
                 {
@@ -234,7 +234,7 @@ namespace EventDriven.Generators
                     .Line("internal static class EventDrivenTopology")
                     .OpenBrace()
                     .Line("/// <summary>Event types and their handlers in run order.</summary>")
-                    .Line("public static global::EventDriven.EventTopology Topology => " + table.TableClassName + ".Instance.Topology;")
+                    .Line("public static global::EventDriven.Topology.EventTopology Topology => " + table.TableClassName + ".Instance.Topology;")
                     .Line()
                     .Line("/// <summary>The topology as a Mermaid flowchart.</summary>")
                     .Line("public static string Mermaid => Topology.ToMermaid();")

@@ -1,4 +1,5 @@
 using EventDriven;
+using EventDriven.Topology;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using QuickStart;

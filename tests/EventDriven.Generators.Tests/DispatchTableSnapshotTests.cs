@@ -177,7 +177,7 @@ public sealed partial class DispatchTableSnapshotTests
         Assert.Single(Regex.Matches(output.Table!, "TryAddSingleton<global::Shop.Fulfil>"));
         Assert.Equal(["_fulfil.HandleAsync"], Calls(output, "OrderPlacedDispatcher"));
         Assert.Equal(["_fulfil.HandleAsync"], Calls(output, "StockReservedDispatcher"));
-        Assert.Contains("""new global::EventDriven.HandlerDescriptor("Shop.Fulfil", 2, false, new string[] { "Shop.StockReserved" });""", Flat(output));
+        Assert.Contains("""new global::EventDriven.Dispatch.HandlerDescriptor("Shop.Fulfil", 2, false, new string[] { "Shop.StockReserved" });""", Flat(output));
         SnapshotAssert.MatchesVerified(output.Result);
     }
 
@@ -238,7 +238,7 @@ public sealed partial class DispatchTableSnapshotTests
             """);
 
         Assert.Contains("routes.Add<global::Pinged>(new PingedDispatcher(", output.Table);
-        Assert.Contains("new global::EventDriven.HandlerDescriptor(\"PingLogger\", 0, false, new string[] { });", Flat(output));
+        Assert.Contains("new global::EventDriven.Dispatch.HandlerDescriptor(\"PingLogger\", 0, false, new string[] { });", Flat(output));
         SnapshotAssert.MatchesVerified(output.Result);
     }
 
@@ -317,7 +317,7 @@ public sealed partial class DispatchTableSnapshotTests
         Assert.Equal(
             ["_authorize.HandleAsync", "_validate.HandleAsync", "_beta.HandleAsync", "_charge.HandleAsync", "_alphaHandler.HandleAsync", "_archive.HandleAsync"],
             Calls(output, "OrderPlacedDispatcher"));
-        Assert.Contains("new global::EventDriven.HandlerDescriptor(\"Shop.Archive\", 10, false,", Flat(output));
+        Assert.Contains("new global::EventDriven.Dispatch.HandlerDescriptor(\"Shop.Archive\", 10, false,", Flat(output));
         SnapshotAssert.MatchesVerified(output.Result);
     }
 
@@ -429,8 +429,8 @@ public sealed partial class DispatchTableSnapshotTests
             }
             """);
 
-        Assert.Contains("""new global::EventDriven.HandlerDescriptor("Shop.ShipOrder", 0, false, new string[] { "Shop.OrderShipped", "Shop.StockReserved" });""", Flat(output));
-        Assert.Contains("""new global::EventDriven.HandlerDescriptor("Shop.TrackParcel", 0, false, new string[] { });""", Flat(output));
+        Assert.Contains("""new global::EventDriven.Dispatch.HandlerDescriptor("Shop.ShipOrder", 0, false, new string[] { "Shop.OrderShipped", "Shop.StockReserved" });""", Flat(output));
+        Assert.Contains("""new global::EventDriven.Dispatch.HandlerDescriptor("Shop.TrackParcel", 0, false, new string[] { });""", Flat(output));
         SnapshotAssert.MatchesVerified(output.Result);
     }
 
@@ -482,8 +482,8 @@ public sealed partial class DispatchTableSnapshotTests
             }
             """);
 
-        Assert.Contains("private static readonly global::EventDriven.HandlerDescriptor s_topology2 =", output.Table);
-        Assert.Contains("base(new global::EventDriven.HandlerDescriptor[] { s_topology2 })", output.Table);
+        Assert.Contains("private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_topology2 =", output.Table);
+        Assert.Contains("base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_topology2 })", output.Table);
         SnapshotAssert.MatchesVerified(output.Result);
     }
 

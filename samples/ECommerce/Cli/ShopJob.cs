@@ -10,6 +10,7 @@ using ECommerce.Simulation;
 using EventDriven;
 using EventDriven.Sagas;
 using EventDriven.Store;
+using EventDriven.Topology;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

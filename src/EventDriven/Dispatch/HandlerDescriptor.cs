@@ -1,4 +1,4 @@
-namespace EventDriven;
+namespace EventDriven.Dispatch;
 
 /// <summary>What the generator knows about one handler of one event type: used for ordering, diagnostics and the topology manifest.</summary>
 public sealed class HandlerDescriptor

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EventDriven.Topology;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventDriven.Dispatch;

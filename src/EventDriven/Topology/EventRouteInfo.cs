@@ -1,4 +1,6 @@
-namespace EventDriven;
+using EventDriven.Dispatch;
+
+namespace EventDriven.Topology;
 
 /// <summary>One event type and the handlers the generator found for it, in run order.</summary>
 public sealed class EventRouteInfo

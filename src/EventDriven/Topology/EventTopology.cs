@@ -1,6 +1,6 @@
 using EventDriven.Dispatch;
 
-namespace EventDriven;
+namespace EventDriven.Topology;
 
 /// <summary>
 /// The topology manifest: which handlers react to which events, and which events those handlers publish. Built at compile time by

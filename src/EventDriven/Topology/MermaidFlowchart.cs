@@ -1,6 +1,7 @@
 using System.Text;
+using EventDriven.Dispatch;
 
-namespace EventDriven;
+namespace EventDriven.Topology;
 
 /// <summary>Renders an <see cref="EventTopology"/> as Mermaid flowchart text (https://mermaid.js.org/syntax/flowchart.html).</summary>
 internal static class MermaidFlowchart

@@ -16,12 +16,12 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_fulfil = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_fulfil = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Fulfil", 0, false, new string[] { "Shop.StockReserved" });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_fulfil }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_fulfil }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -38,7 +38,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -59,7 +59,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Fulfil _fulfil;
 
             public OrderPlacedDispatcher(global::Shop.Fulfil handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_fulfil })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_fulfil })
             {
                 _fulfil = handler0;
             }

@@ -17,13 +17,13 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_pingLogger = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_pingLogger = new global::EventDriven.Dispatch.HandlerDescriptor(
             "PingLogger", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Pinged", new global::EventDriven.HandlerDescriptor[] { s_pingLogger }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_pingLogger }),
+            new global::EventDriven.Topology.EventRouteInfo("Pinged", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_pingLogger }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_pingLogger }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -40,7 +40,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -63,7 +63,7 @@ namespace EventDriven.Generated
             private readonly global::PingLogger _pingLogger;
 
             public PingedDispatcher(global::PingLogger handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_pingLogger })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_pingLogger })
             {
                 _pingLogger = handler0;
             }
@@ -105,7 +105,7 @@ namespace EventDriven.Generated
             private readonly global::PingLogger _pingLogger;
 
             public OrderPlacedDispatcher(global::PingLogger handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_pingLogger })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_pingLogger })
             {
                 _pingLogger = handler0;
             }

@@ -8,7 +8,7 @@ namespace EventDriven.Generated
     internal static class EventDrivenTopology
     {
         /// <summary>Event types and their handlers in run order.</summary>
-        public static global::EventDriven.EventTopology Topology => EventDispatchTable_Shop.Instance.Topology;
+        public static global::EventDriven.Topology.EventTopology Topology => EventDispatchTable_Shop.Instance.Topology;
 
         /// <summary>The topology as a Mermaid flowchart.</summary>
         public static string Mermaid => Topology.ToMermaid();

@@ -16,14 +16,14 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_notify = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_notify = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Billing.Notify", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_notify2 = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_notify2 = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Shipping.Couriers.Notify", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_notify, s_notify2 }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_notify, s_notify2 }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -40,7 +40,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -64,7 +64,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Shipping.Couriers.Notify _notify2;
 
             public OrderPlacedDispatcher(global::Shop.Billing.Notify handler0, global::Shop.Shipping.Couriers.Notify handler1)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_notify, s_notify2 })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_notify, s_notify2 })
             {
                 _notify = handler0;
                 _notify2 = handler1;

@@ -16,14 +16,14 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_auditTrail = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_auditTrail = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.AuditTrail", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_detailedAuditTrail = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_detailedAuditTrail = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.DetailedAuditTrail", 1, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_auditTrail, s_detailedAuditTrail }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_auditTrail, s_detailedAuditTrail }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -40,7 +40,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -64,7 +64,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.DetailedAuditTrail _detailedAuditTrail;
 
             public OrderPlacedDispatcher(global::Shop.AuditTrail handler0, global::Shop.DetailedAuditTrail handler1)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_auditTrail, s_detailedAuditTrail })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_auditTrail, s_detailedAuditTrail })
             {
                 _auditTrail = handler0;
                 _detailedAuditTrail = handler1;

@@ -17,15 +17,15 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_shipOrder = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_shipOrder = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.ShipOrder", 0, false, new string[] { "Shop.OrderShipped", "Shop.StockReserved" });
-        private static readonly global::EventDriven.HandlerDescriptor s_trackParcel = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_trackParcel = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.TrackParcel", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_shipOrder }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.HandlerDescriptor[] { s_trackParcel }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_shipOrder }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_trackParcel }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -42,7 +42,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -66,7 +66,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.ShipOrder _shipOrder;
 
             public OrderPlacedDispatcher(global::Shop.ShipOrder handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_shipOrder })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_shipOrder })
             {
                 _shipOrder = handler0;
             }
@@ -108,7 +108,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.TrackParcel _trackParcel;
 
             public OrderShippedDispatcher(global::Shop.TrackParcel handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_trackParcel })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_trackParcel })
             {
                 _trackParcel = handler0;
             }

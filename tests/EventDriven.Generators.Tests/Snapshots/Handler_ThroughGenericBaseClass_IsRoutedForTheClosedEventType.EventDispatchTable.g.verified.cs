@@ -17,15 +17,15 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_recordPlaced = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_recordPlaced = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.RecordPlaced", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_recordShipped = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_recordShipped = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.RecordShipped", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_recordPlaced }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.HandlerDescriptor[] { s_recordShipped }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_recordPlaced }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_recordShipped }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -42,7 +42,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -66,7 +66,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.RecordPlaced _recordPlaced;
 
             public OrderPlacedDispatcher(global::Shop.RecordPlaced handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_recordPlaced })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_recordPlaced })
             {
                 _recordPlaced = handler0;
             }
@@ -108,7 +108,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.RecordShipped _recordShipped;
 
             public OrderShippedDispatcher(global::Shop.RecordShipped handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_recordShipped })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_recordShipped })
             {
                 _recordShipped = handler0;
             }

@@ -17,13 +17,13 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_reconcile = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_reconcile = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Reconcile", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_reconcile }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.HandlerDescriptor[] { s_reconcile }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_reconcile }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_reconcile }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -40,7 +40,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -63,7 +63,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Reconcile _reconcile;
 
             public OrderPlacedDispatcher(global::Shop.Reconcile handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_reconcile })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_reconcile })
             {
                 _reconcile = handler0;
             }
@@ -105,7 +105,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Reconcile _reconcile;
 
             public OrderShippedDispatcher(global::Shop.Reconcile handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_reconcile })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_reconcile })
             {
                 _reconcile = handler0;
             }

@@ -17,13 +17,13 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_ledger = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_ledger = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Ledger", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_ledger }),
-            new global::EventDriven.EventRouteInfo("Shop.StockReserved", new global::EventDriven.HandlerDescriptor[] { s_ledger }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_ledger }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.StockReserved", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_ledger }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -40,7 +40,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -67,7 +67,7 @@ namespace EventDriven.Generated
             private readonly global::EventDriven.Reliability.IInbox _inbox;
 
             public OrderPlacedDispatcher(global::Shop.Ledger handler0, global::EventDriven.Reliability.IInbox inbox)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_ledger })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_ledger })
             {
                 _ledger = handler0;
                 _inbox = inbox;
@@ -111,7 +111,7 @@ namespace EventDriven.Generated
             private readonly global::EventDriven.Reliability.IInbox _inbox;
 
             public StockReservedDispatcher(global::Shop.Ledger handler0, global::EventDriven.Reliability.IInbox inbox)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_ledger })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_ledger })
             {
                 _ledger = handler0;
                 _inbox = inbox;

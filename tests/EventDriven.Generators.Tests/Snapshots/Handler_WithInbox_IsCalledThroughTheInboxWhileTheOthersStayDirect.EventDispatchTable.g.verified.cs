@@ -17,15 +17,15 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_chargeCard = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_chargeCard = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.ChargeCard", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_sendConfirmation = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_sendConfirmation = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.SendConfirmation", 1, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_chargeCard, s_sendConfirmation }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.HandlerDescriptor[] { s_sendConfirmation }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_chargeCard, s_sendConfirmation }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_sendConfirmation }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -42,7 +42,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -71,7 +71,7 @@ namespace EventDriven.Generated
             private readonly global::EventDriven.Reliability.IInbox _inbox;
 
             public OrderPlacedDispatcher(global::Shop.ChargeCard handler0, global::Shop.SendConfirmation handler1, global::EventDriven.Reliability.IInbox inbox)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_chargeCard, s_sendConfirmation })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_chargeCard, s_sendConfirmation })
             {
                 _chargeCard = handler0;
                 _sendConfirmation = handler1;
@@ -125,7 +125,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.SendConfirmation _sendConfirmation;
 
             public OrderShippedDispatcher(global::Shop.SendConfirmation handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_sendConfirmation })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_sendConfirmation })
             {
                 _sendConfirmation = handler0;
             }

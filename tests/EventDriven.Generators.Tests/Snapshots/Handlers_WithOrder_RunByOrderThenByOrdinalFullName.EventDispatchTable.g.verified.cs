@@ -16,22 +16,22 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_archive = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_archive = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Archive", 10, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_authorize = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_authorize = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Authorize", -5, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_beta = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_beta = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Beta", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_charge = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_charge = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Billing.Charge", 0, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_validate = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_validate = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Validate", -5, false, new string[] { });
-        private static readonly global::EventDriven.HandlerDescriptor s_alphaHandler = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_alphaHandler = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.alphaHandler", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_authorize, s_validate, s_beta, s_charge, s_alphaHandler, s_archive }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_authorize, s_validate, s_beta, s_charge, s_alphaHandler, s_archive }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -48,7 +48,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -84,7 +84,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Archive _archive;
 
             public OrderPlacedDispatcher(global::Shop.Authorize handler0, global::Shop.Validate handler1, global::Shop.Beta handler2, global::Shop.Billing.Charge handler3, global::Shop.alphaHandler handler4, global::Shop.Archive handler5)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_authorize, s_validate, s_beta, s_charge, s_alphaHandler, s_archive })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_authorize, s_validate, s_beta, s_charge, s_alphaHandler, s_archive })
             {
                 _authorize = handler0;
                 _validate = handler1;

@@ -16,12 +16,12 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop_App : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_chargeOnPlace = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_chargeOnPlace = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.App.ChargeOnPlace", 0, false, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_chargeOnPlace }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_chargeOnPlace }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -38,7 +38,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop.App";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -59,7 +59,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.App.ChargeOnPlace _chargeOnPlace;
 
             public OrderPlacedDispatcher(global::Shop.App.ChargeOnPlace handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_chargeOnPlace })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_chargeOnPlace })
             {
                 _chargeOnPlace = handler0;
             }

@@ -18,14 +18,14 @@ namespace EventDriven.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public sealed class EventDispatchTable_Shop : global::EventDriven.Dispatch.IEventDispatchTable
     {
-        private static readonly global::EventDriven.HandlerDescriptor s_checkout = new global::EventDriven.HandlerDescriptor(
+        private static readonly global::EventDriven.Dispatch.HandlerDescriptor s_checkout = new global::EventDriven.Dispatch.HandlerDescriptor(
             "Shop.Checkout", 2, true, new string[] { });
 
-        private static readonly global::EventDriven.EventTopology s_topology = new global::EventDriven.EventTopology(new global::EventDriven.EventRouteInfo[]
+        private static readonly global::EventDriven.Topology.EventTopology s_topology = new global::EventDriven.Topology.EventTopology(new global::EventDriven.Topology.EventRouteInfo[]
         {
-            new global::EventDriven.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.HandlerDescriptor[] { s_checkout }),
-            new global::EventDriven.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.HandlerDescriptor[] { s_checkout }),
-            new global::EventDriven.EventRouteInfo("Shop.StockReserved", new global::EventDriven.HandlerDescriptor[] { s_checkout }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderPlaced", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.OrderShipped", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout }),
+            new global::EventDriven.Topology.EventRouteInfo("Shop.StockReserved", new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout }),
         });
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -42,7 +42,7 @@ namespace EventDriven.Generated
         public string AssemblyName => "Shop";
 
         /// <inheritdoc />
-        public global::EventDriven.EventTopology Topology => s_topology;
+        public global::EventDriven.Topology.EventTopology Topology => s_topology;
 
         /// <inheritdoc />
         public void AddHandlers(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
@@ -67,7 +67,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Checkout _checkout;
 
             public OrderPlacedDispatcher(global::Shop.Checkout handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_checkout })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout })
             {
                 _checkout = handler0;
             }
@@ -109,7 +109,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Checkout _checkout;
 
             public OrderShippedDispatcher(global::Shop.Checkout handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_checkout })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout })
             {
                 _checkout = handler0;
             }
@@ -151,7 +151,7 @@ namespace EventDriven.Generated
             private readonly global::Shop.Checkout _checkout;
 
             public StockReservedDispatcher(global::Shop.Checkout handler0)
-                : base(new global::EventDriven.HandlerDescriptor[] { s_checkout })
+                : base(new global::EventDriven.Dispatch.HandlerDescriptor[] { s_checkout })
             {
                 _checkout = handler0;
             }

@@ -1,5 +1,6 @@
 using EventDriven.Dispatch;
 using EventDriven.Tests.Fixtures;
+using EventDriven.Topology;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

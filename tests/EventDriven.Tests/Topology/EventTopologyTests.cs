@@ -1,4 +1,6 @@
+using EventDriven.Dispatch;
 using EventDriven.Generated;
+using EventDriven.Topology;
 
 namespace EventDriven.Tests.Topology;
 
