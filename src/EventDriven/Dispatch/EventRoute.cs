@@ -11,8 +11,8 @@ namespace EventDriven.Dispatch;
 /// </summary>
 /// <remarks>
 /// The dispatcher in use is replaced on every subscription change (copy-on-write): publishing reads it with one
-/// <c>Volatile.Read</c> (acquire) and never locks; subscribing and unsubscribing swap it with
-/// <c>Interlocked.CompareExchange</c> (full fence).
+/// <c>Volatile.Read</c> (acquire) and never locks; subscribing and unsubscribing are rare, so they build the new dispatcher under a
+/// lock and publish it with a release write.
 /// </remarks>
 internal sealed class EventRoute<TEvent> : RouteBase
     where TEvent : IEvent
@@ -20,7 +20,9 @@ internal sealed class EventRoute<TEvent> : RouteBase
     private static readonly string s_eventTypeName = typeof(TEvent).Name;
 
     private readonly EventDispatcher<TEvent>? _generated;
-    private Handlers _handlers;
+    private readonly Lock _subscriptionGate = new();
+    private Handlers _handlers; // changed only under _subscriptionGate
+    private EventDispatcher<TEvent>? _active; // what dispatch runs: _handlers.Dispatcher, read with one load
     private HandlerFailurePolicy? _failurePolicy;
     private Func<TEvent, int>? _partitionSelector;
 
@@ -29,6 +31,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
     {
         _generated = dispatcher;
         _handlers = new Handlers([], dispatcher);
+        _active = dispatcher;
     }
 
     /// <summary>The generated dispatcher (merged over assemblies), without runtime subscribers.</summary>
@@ -70,7 +73,12 @@ internal sealed class EventRoute<TEvent> : RouteBase
     public override void UseFailurePolicy(HandlerFailurePolicy policy)
     {
         _failurePolicy = policy;
-        Handlers handlers = Volatile.Read(ref _handlers);
+        Handlers handlers;
+        lock (_subscriptionGate)
+        {
+            handlers = _handlers;
+        }
+
         if (_generated is not null)
         {
             _generated.FailurePolicy = policy;
@@ -87,7 +95,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
         TEvent @event = typeof(TEvent).IsValueType
             ? ring.ColumnSlot<TEvent>(sequence)
             : Unsafe.As<object, TEvent>(ref ring.SlotAt(sequence).Reference!);
-        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _handlers).Dispatcher;
+        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _active);
         if (dispatcher is null)
         {
             return default;
@@ -114,7 +122,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
     /// <summary>Dispatches on the calling thread (inline mode, or a handler publishing into its own full ring).</summary>
     public ValueTask DispatchAsync(TEvent @event, CancellationToken cancellationToken)
     {
-        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _handlers).Dispatcher;
+        EventDispatcher<TEvent>? dispatcher = Volatile.Read(ref _active);
         if (dispatcher is null)
         {
             return default;
@@ -129,32 +137,32 @@ internal sealed class EventRoute<TEvent> : RouteBase
     public IDisposable Subscribe(IEventHandler<TEvent> handler)
     {
         var subscriber = new Subscriber(this, handler);
-        Handlers current;
-        do
+        lock (_subscriptionGate)
         {
-            current = Volatile.Read(ref _handlers);
+            Replace(With([.. _handlers.Subscribers, subscriber]));
         }
-        while (Interlocked.CompareExchange(ref _handlers, With([.. current.Subscribers, subscriber]), current) != current);
 
         return subscriber;
     }
 
     private void Unsubscribe(Subscriber subscriber)
     {
-        Handlers current;
-        Handlers updated;
-        do
+        lock (_subscriptionGate)
         {
-            current = Volatile.Read(ref _handlers);
-            int index = Array.IndexOf(current.Subscribers, subscriber);
-            if (index < 0)
+            Subscriber[] current = _handlers.Subscribers;
+            int index = Array.IndexOf(current, subscriber);
+            if (index >= 0)
             {
-                return;
+                Replace(With([.. current.AsSpan(0, index), .. current.AsSpan(index + 1)]));
             }
-
-            updated = With([.. current.Subscribers.AsSpan(0, index), .. current.Subscribers.AsSpan(index + 1)]);
         }
-        while (Interlocked.CompareExchange(ref _handlers, updated, current) != current);
+    }
+
+    /// <summary>Under the subscription lock: the bookkeeping, then the one field dispatch reads (release), so they never disagree.</summary>
+    private void Replace(Handlers handlers)
+    {
+        _handlers = handlers;
+        Volatile.Write(ref _active, handlers.Dispatcher);
     }
 
     private Handlers With(Subscriber[] subscribers)

@@ -10,6 +10,8 @@ namespace EventDriven.Tests.Dispatch;
 /// "Allocation-free" is a promise about the library, so it is checked exactly (bytes, not time): the thread's allocation counter
 /// must not move across a million publishes once the route has been built.
 /// </summary>
+// With the tracing and metrics tests: a listener registered by any test is process-wide and would send these dispatches down the traced path.
+[Collection(Ring.AllocationSensitive.Name)]
 public sealed class AllocationTests
 {
     private const int Dispatches = 1_000_000;

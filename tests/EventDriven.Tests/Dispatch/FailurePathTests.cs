@@ -94,6 +94,7 @@ public sealed class RecordingProbeHandler(ProbeScript script) : IEventHandler<Fa
 /// Every way an event reaches its handlers — the generated dispatcher, dispatchers merged over assemblies, runtime subscribers and
 /// the traced dispatch — is driven through the same failure cases, with and without a failure policy: the outcomes must be identical.
 /// </summary>
+[Collection(Ring.AllocationSensitive.Name)] // its traced path registers a process-wide ActivityListener
 public sealed class FailurePathTests : IDisposable
 {
     private static readonly string Scripted = typeof(ScriptedProbeHandler).FullName!;
