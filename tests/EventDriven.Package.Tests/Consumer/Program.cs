@@ -3,6 +3,7 @@ using Consumer;
 using EventDriven;
 using EventDriven.Serialization;
 using EventDriven.Store;
+using EventDriven.Topology;
 using Microsoft.Extensions.DependencyInjection;
 
 // Uses the package exactly as a user would: AddEventDriven() wires the generated table, no host, no scanning.
