@@ -118,7 +118,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return ring.Enqueue(route, @event, cancellationToken);
         }
 
-        return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : _inlineStore.DispatchAsync(route, @event, cancellationToken);
+        return InlineStoreAndPublish.DispatchAsync(_inlineStore, route, @event, cancellationToken);
     }
 
     /// <summary>
@@ -190,7 +190,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return ring.EnqueueReceivedAsync(route, @event, context, cancellationToken);
         }
 
-        return _inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : _inlineStore.DispatchAsync(route, @event, cancellationToken, context);
+        return InlineStoreAndPublish.DispatchAsync(_inlineStore, route, @event, cancellationToken, context);
     }
 
     /// <inheritdoc />

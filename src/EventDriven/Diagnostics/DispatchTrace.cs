@@ -13,7 +13,6 @@ internal sealed class DispatchTrace(string eventTypeName, string eventType, Guid
     private readonly string _spanName = "process " + eventTypeName;
     private readonly string _destination = eventType;
     private readonly EventContext _context = EventContext.Current;
-    private readonly Guid _eventId = EventContext.Current is { IsActive: true } current ? current.EventId : eventId;
 
     /// <summary>Starts the span of one handler's run (retries included); null when the listener does not sample it.</summary>
     public Activity? StartHandler(string handlerName)
@@ -24,7 +23,7 @@ internal sealed class DispatchTrace(string eventTypeName, string eventType, Guid
             activity.SetTag("messaging.system", "eventdriven");
             activity.SetTag("messaging.operation.type", "process");
             activity.SetTag("messaging.destination.name", _destination);
-            activity.SetTag("messaging.message.id", _eventId.ToString());
+            activity.SetTag("messaging.message.id", (_context.IsActive ? _context.EventId : eventId).ToString());
             activity.SetTag("messaging.message.conversation_id", _context.CorrelationId.ToString());
             activity.SetTag("eventdriven.handler", handlerName);
         }

@@ -69,6 +69,13 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
         where TEvent : IEvent
     {
         ring.Write(sequence, route, @event);
+        PublishWritten(ring, route, sequence);
+    }
+
+    /// <summary>Publishes a written slot, counts it, and drains on this thread if the consumer exited meanwhile (a race with stop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PublishWritten(EventRing ring, RouteBase route, long sequence)
+    {
         ring.Sequencer.Publish(sequence, sequence);
         metrics.RecordPublished(route.EventTypeName);
         if (consumers.Stopping)
@@ -109,7 +116,7 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
                     // A handler publishing into its own full ring would wait for itself forever: run the event here instead
                     // (stored first or after, as the consumer would have, so store-and-publish still records it).
                     metrics.RecordPublished(route.EventTypeName);
-                    return inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : inlineStore.DispatchAsync(route, @event, cancellationToken);
+                    return InlineStoreAndPublish.DispatchAsync(inlineStore, route, @event, cancellationToken);
                 }
 
                 return WaitForSpaceAsync(ring, route, @event, cancellationToken);
@@ -138,7 +145,7 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
             {
                 // Received from inside a handler of this full ring: waiting would wait for itself. Handle it here, as a publish would be.
                 metrics.RecordPublished(route.EventTypeName);
-                await (inlineStore is null ? route.DispatchAsync(@event, cancellationToken) : inlineStore.DispatchAsync(route, @event, cancellationToken)).ConfigureAwait(false);
+                await InlineStoreAndPublish.DispatchAsync(inlineStore, route, @event, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -148,12 +155,7 @@ internal sealed class RingPublisher(ConsumerGroup consumers, EventDrivenMetrics 
         var receipt = new DeliveryReceipt();
         ring.Write(sequence, route, @event);
         ring.AttachReceived(sequence, context, receipt);
-        ring.Sequencer.Publish(sequence, sequence);
-        metrics.RecordPublished(route.EventTypeName);
-        if (consumers.Stopping)
-        {
-            consumers.DrainAfterExit(ring.Partition);
-        }
+        PublishWritten(ring, route, sequence);
 
         await receipt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -9,6 +9,15 @@ namespace EventDriven.Store;
 /// </summary>
 internal sealed class InlineStoreAndPublish(EventStoreWriter writer, EventStorage when)
 {
+    /// <summary>
+    /// Dispatches on the calling thread, through <paramref name="store"/> when the bus stores events and straight to the route when it
+    /// does not: the one place every inline dispatch (publish, receive, a handler's publish into its own full ring) decides that.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ValueTask DispatchAsync<TEvent>(InlineStoreAndPublish? store, EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken, Transport.ReceivedEventContext? received = null)
+        where TEvent : IEvent
+        => store is null ? route.DispatchAsync(@event, cancellationToken) : store.DispatchAsync(route, @event, cancellationToken, received);
+
     /// <summary>The writer of events stored on publishing threads.</summary>
     public EventStoreWriter Writer => writer;
 

@@ -24,19 +24,7 @@ public sealed class AllocationTests
         var @event = new PriceChanged(Guid.NewGuid(), 1m);
         Warm(bus, @event);
 
-        long allocated;
-        using (var heldOff = new CollectionsHeldOff())
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Dispatches; i++)
-            {
-                ValueTask publish = bus.PublishAsync(@event);
-                publish.GetAwaiter().GetResult();
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            heldOff.AssertNoCollectionRan();
-        }
+        long allocated = CollectionsHeldOff.AllocatedOnThisThreadBy(() => PublishMany(bus, @event));
 
         Assert.Equal(0, allocated);
         Assert.Equal(Dispatches + 10, services.GetRequiredService<Recorder>().Count);
@@ -53,22 +41,20 @@ public sealed class AllocationTests
         var @event = new ThreeHandlerEvent();
         Warm(bus, @event);
 
-        long allocated;
-        using (var heldOff = new CollectionsHeldOff())
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Dispatches; i++)
-            {
-                ValueTask publish = bus.PublishAsync(@event);
-                publish.GetAwaiter().GetResult();
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            heldOff.AssertNoCollectionRan();
-        }
+        long allocated = CollectionsHeldOff.AllocatedOnThisThreadBy(() => PublishMany(bus, @event));
 
         Assert.Equal(0, allocated);
         Assert.Equal(3L * (Dispatches + 10), provider.GetRequiredService<Recorder>().Count);
+    }
+
+    private static void PublishMany<TEvent>(IEventBus bus, TEvent @event)
+        where TEvent : IEvent
+    {
+        for (int i = 0; i < Dispatches; i++)
+        {
+            ValueTask publish = bus.PublishAsync(@event);
+            publish.GetAwaiter().GetResult();
+        }
     }
 
     private static void Warm<TEvent>(IEventBus bus, TEvent @event)

@@ -22,6 +22,17 @@ internal sealed class CollectionsHeldOff : IDisposable
         _collectionsAtStart = GC.CollectionCount(0);
     }
 
+    /// <summary>The bytes this thread allocated while running <paramref name="run"/>, measured with collections held off.</summary>
+    public static long AllocatedOnThisThreadBy(Action run)
+    {
+        using var heldOff = new CollectionsHeldOff();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        heldOff.AssertNoCollectionRan();
+        return allocated;
+    }
+
     /// <summary>Throws when a collection ran since the start, so the measurement around it cannot be trusted.</summary>
     public void AssertNoCollectionRan()
     {
