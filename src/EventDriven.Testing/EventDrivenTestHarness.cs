@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EventDriven.Diagnostics;
 using EventDriven.Reliability;
 using EventDriven.Sagas;
 using Microsoft.Extensions.DependencyInjection;
@@ -232,7 +233,8 @@ public sealed class EventDrivenTestHarness : IDisposable
             sagaPasses += saga.TimeoutPassesRunning;
         }
 
-        return new Pending(Volatile.Read(ref _publishing), _bus.Value.QueueDepth, sagaPasses, InboxDispatch.MarksInFlight);
+        EventBusCounters counters = _bus.Value.Counters;
+        return new Pending(Volatile.Read(ref _publishing), counters.QueueDepth, sagaPasses, (int)counters.InboxMarksInFlight);
     }
 
     private string DescribePending()

@@ -39,12 +39,15 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private RingPublisher? _ringPublisher;
     private volatile int _state;
     private Task? _stopping;
+    private readonly IServiceProvider _services;
+    private IInbox? _inbox;
 
     internal EventBus(EventDrivenOptions options, IReadOnlyList<IEventDispatchTable> tables, IServiceProvider services, IDeadLetterSink deadLetters, IMeterFactory? meterFactory, IEventStore? store = null)
     {
         options.Validate();
         _options = options;
-        _metrics = new EventDrivenMetrics(meterFactory, () => _consumers?.QueueDepths() ?? [], () => _consumers?.ConsumerLags() ?? []);
+        _services = services;
+        _metrics = new EventDrivenMetrics(meterFactory, () => _consumers?.QueueDepths() ?? [], () => _consumers?.ConsumerLags() ?? [], () => Counters);
         // Retry back-off runs on the registered clock, so a test with a fake TimeProvider controls it as it controls saga timeouts.
         TimeProvider time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
         _failurePolicy = new HandlerFailurePolicy(options, deadLetters, _metrics, time);
@@ -64,23 +67,47 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     /// <summary>The dispatch mode the bus was created with.</summary>
     public DispatchMode DispatchMode => _options.DispatchMode;
 
-    /// <summary>Events discarded because a ring was full under <see cref="BackpressureMode.Drop"/>.</summary>
-    public long DroppedCount => _ringPublisher?.Dropped ?? 0;
+    /// <inheritdoc />
+    public EventBusCounters Counters
+    {
+        get
+        {
+            InboxMarkTracker? marks = Inbox is { } inbox ? InboxMarkTracker.Find(inbox) : null;
+            return new EventBusCounters(
+                QueueDepth: _consumers?.Depth ?? 0,
+                Dropped: _ringPublisher?.Dropped ?? 0,
+                Abandoned: _consumers?.Abandoned ?? 0,
+                ConsumerFaults: _consumers?.Faults ?? 0,
+                Stored: _storeWriter is null ? 0 : _storeWriter.Stored + (_consumers?.Stored ?? 0),
+                StoreRejected: _storeWriter is null ? 0 : _storeWriter.Rejected + (_consumers?.StoreRejected ?? 0),
+                InboxMarksInFlight: marks?.InFlight ?? 0,
+                InboxMarkFailures: marks?.Failed ?? 0);
+        }
+    }
 
-    /// <summary>Events still in a ring when the stop timeout cancelled the consumers: accepted, never handled.</summary>
-    public long AbandonedCount => _consumers?.Abandoned ?? 0;
+    /// <summary>
+    /// The registered inbox, whose marks the counters report: resolved when first read (not in the constructor, where an inbox that
+    /// takes the bus would make a cycle), and null once the container is gone or when none is registered.
+    /// </summary>
+    private IInbox? Inbox
+    {
+        get
+        {
+            if (_inbox is null)
+            {
+                try
+                {
+                    _inbox = _services.GetService(typeof(IInbox)) as IInbox;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return null;
+                }
+            }
 
-    /// <summary>Exceptions a consumer survived that were not handler failures (a failing dead-letter sink, a bug in a failure policy).</summary>
-    public long ConsumerFaultCount => _consumers?.Faults ?? 0;
-
-    /// <summary>Events published but not yet consumed, over all partitions (0 in inline mode).</summary>
-    public long QueueDepth => _consumers?.Depth ?? 0;
-
-    /// <summary>Events appended to the event store by store-and-publish (<see cref="EventDrivenOptions.EventStorage"/>).</summary>
-    public long StoredCount => _storeWriter is null ? 0 : _storeWriter.Stored + (_consumers?.Stored ?? 0);
-
-    /// <summary>Events the event store refused (too large, not serializable, or failing after every retry): dead-lettered under the handler name <c>EventDriven.EventStore</c>.</summary>
-    public long StoreRejectedCount => _storeWriter is null ? 0 : _storeWriter.Rejected + (_consumers?.StoreRejected ?? 0);
+            return _inbox;
+        }
+    }
 
     /// <summary>Dead letters the configured <see cref="IDeadLetterSink"/> threw on; kept here so they are not lost.</summary>
     public IReadOnlyList<DeadLetter> UndeliverableDeadLetters => _failurePolicy.Fallback.Letters;

@@ -43,4 +43,11 @@ public interface IEventBus
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
     IDisposable Subscribe<TEvent>(IEventHandler<TEvent> handler)
         where TEvent : IEvent;
+
+    /// <summary>
+    /// What the bus has counted so far (queue depth, drops, abandoned events, store and inbox outcomes), read in one go; the
+    /// <c>EventDriven</c> meter reports the same numbers. This default, for implementations that count nothing (test doubles,
+    /// decorators), is all zeros.
+    /// </summary>
+    Diagnostics.EventBusCounters Counters => default;
 }

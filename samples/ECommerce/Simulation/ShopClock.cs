@@ -1,4 +1,5 @@
 using EventDriven;
+using EventDriven.Diagnostics;
 
 namespace ECommerce.Simulation;
 
@@ -9,7 +10,7 @@ namespace ECommerce.Simulation;
 /// <remarks>
 /// <para>
 /// "Quiet" is exact: the driver runs only where the customers' loop waits (so no customer is publishing), and the ring is empty
-/// (<see cref="EventBus.QueueDepth"/> counts an event until its whole batch was dispatched, follow-ups included). At that point
+/// (<see cref="EventBusCounters.QueueDepth"/> counts an event until its whole batch was dispatched, follow-ups included). At that point
 /// every order still open is waiting for nothing but its timeout — a payment that answered has already completed its saga — so
 /// firing the due timeouts cannot overtake a reply in flight. A late reply happens in tests only when one asks for it
 /// (<see cref="Payments.PaymentGateway.BeforeIssuerAnswers"/>).
@@ -45,7 +46,7 @@ public sealed class ShopClock(EventBus bus, TimeSpan step, Action<TimeSpan>? adv
     /// <summary>Moves time by one step if nothing is in flight (call it only where no customer is publishing).</summary>
     public void AdvanceIfQuiet()
     {
-        if (advance is not null && bus.QueueDepth == 0)
+        if (advance is not null && bus.Counters.QueueDepth == 0)
         {
             advance(step);
         }

@@ -23,7 +23,7 @@ internal sealed class EventDrivenMetrics : IDisposable
     private readonly Counter<long> _dropped;
     private readonly Histogram<double> _processDuration;
 
-    public EventDrivenMetrics(IMeterFactory? meterFactory, Func<IEnumerable<Measurement<long>>> queueDepth, Func<IEnumerable<Measurement<long>>> consumerLag)
+    public EventDrivenMetrics(IMeterFactory? meterFactory, Func<IEnumerable<Measurement<long>>> queueDepth, Func<IEnumerable<Measurement<long>>> consumerLag, Func<EventBusCounters> counters)
     {
         _meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         _published = _meter.CreateCounter<long>("eventdriven.events.published", "{event}", "Events accepted by the bus.");
@@ -34,6 +34,14 @@ internal sealed class EventDrivenMetrics : IDisposable
         _processDuration = _meter.CreateHistogram<double>("messaging.process.duration", "s", "Time from taking an event off the ring to every handler finishing.");
         _meter.CreateObservableGauge("eventdriven.queue.depth", queueDepth, "{event}", "Events published but not yet consumed, per partition.");
         _meter.CreateObservableGauge("eventdriven.consumer.lag", consumerLag, "{event}", "Events published that the consumer has not started yet, per partition.");
+
+        // The bus's own counts (EventBusCounters), observed rather than counted twice: the meter and IEventBus.Counters cannot disagree.
+        _meter.CreateObservableCounter("eventdriven.events.stored", () => counters().Stored, "{event}", "Events appended to the event store by store-and-publish.");
+        _meter.CreateObservableCounter("eventdriven.events.store_rejected", () => counters().StoreRejected, "{event}", "Events the event store refused, dead-lettered under EventDriven.EventStore.");
+        _meter.CreateObservableCounter("eventdriven.events.abandoned", () => counters().Abandoned, "{event}", "Events still in a ring when the stop timeout cancelled the consumers.");
+        _meter.CreateObservableCounter("eventdriven.consumer.faults", () => counters().ConsumerFaults, "{fault}", "Exceptions a consumer survived that were not handler failures.");
+        _meter.CreateObservableCounter("eventdriven.inbox.mark_failures", () => counters().InboxMarkFailures, "{mark}", "Inbox marks that failed after their handler succeeded.");
+        _meter.CreateObservableUpDownCounter("eventdriven.inbox.marks_in_flight", () => counters().InboxMarksInFlight, "{mark}", "Inbox marks written and not yet confirmed by the inbox.");
     }
 
     public bool ProcessDurationEnabled => _processDuration.Enabled;

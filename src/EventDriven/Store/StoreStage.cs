@@ -9,7 +9,7 @@ namespace EventDriven.Store;
 /// </summary>
 internal sealed class StoreStage(EventStoreWriter writer, EventStorage when) : IConsumerStage
 {
-    /// <summary>The writer of this consumer (its counts feed the bus's <see cref="EventBus.StoredCount"/>).</summary>
+    /// <summary>The writer of this consumer (its counts feed the bus's <see cref="Diagnostics.EventBusCounters.Stored"/>).</summary>
     public EventStoreWriter Writer => writer;
 
     public bool Process(EventProcessor consumer, long from, long to, CancellationToken abort)

@@ -235,7 +235,7 @@ public sealed class FailurePathTests : IDisposable
     private HandlerFailurePolicy PolicyOf(RetryPolicy retry)
     {
         var options = new EventDrivenOptions { RetryPolicy = retry };
-        return new HandlerFailurePolicy(options, _deadLetters, new EventDrivenMetrics(null, static () => [], static () => []), TimeProvider.System);
+        return new HandlerFailurePolicy(options, _deadLetters, new EventDrivenMetrics(null, static () => [], static () => [], static () => default), TimeProvider.System);
     }
 
     private static ActivityListener ListenToEveryDispatch()

@@ -35,7 +35,7 @@ public sealed class RingAllocationTests
             if (!warmedUp && published + chunk.Length > From)
             {
                 // Everything before the measured window is handled (an exact condition: the ring's depth).
-                SpinWait.SpinUntil(() => bus.QueueDepth == 0, TimeSpan.FromSeconds(30));
+                SpinWait.SpinUntil(() => bus.Counters.QueueDepth == 0, TimeSpan.FromSeconds(30));
                 warmedUp = true;
                 heldOff = new CollectionsHeldOff();
             }

@@ -70,7 +70,7 @@ public sealed class RingBufferBusTests
         await bus.StopAsync();
 
         Assert.Equal(5_000, services.GetRequiredService<TickLog>().Seen.Count);
-        Assert.Equal(0, bus.QueueDepth);
+        Assert.Equal(0, bus.Counters.QueueDepth);
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await bus.PublishAsync(new Tick(0, -1, Guid.Empty)));
         Assert.Contains("stopped", exception.Message, StringComparison.Ordinal);
     }
@@ -203,8 +203,8 @@ public sealed class RingBufferBusTests
 
         state.Gate.Release();
         await bus.StopAsync();
-        Assert.True(bus.DroppedCount > 0);
-        Assert.Equal(50, state.Calls + bus.DroppedCount);
+        Assert.True(bus.Counters.Dropped > 0);
+        Assert.Equal(50, state.Calls + bus.Counters.Dropped);
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class RingBufferBusTests
         Task finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20)));
 
         Assert.Same(stop, finished);
-        Assert.Equal(1, bus.AbandonedCount); // the stuck event was cancelled, and it is counted, not silently forgotten
+        Assert.Equal(1, bus.Counters.Abandoned); // the stuck event was cancelled, and it is counted, not silently forgotten
     }
 
     [Fact]

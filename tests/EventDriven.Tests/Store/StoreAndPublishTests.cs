@@ -31,7 +31,7 @@ public sealed class StoreAndPublishTests
         Assert.Equal(orders.Count * 2, all.Count); // each OrderPlaced, and the PriceChanged its handler publishes
         Assert.Equal(all.Count, all.Select(e => e.EventId).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Position));
-        Assert.Equal(all.Count, bus.StoredCount);
+        Assert.Equal(all.Count, bus.Counters.Stored);
 
         Dictionary<Guid, StoredEvent> byId = all.ToDictionary(e => e.EventId);
         foreach (OrderPlaced order in orders)
@@ -142,7 +142,7 @@ public sealed class StoreAndPublishTests
         Assert.Equal(big.Id, letter.Event.Id);
         Assert.Equal("EventDriven.EventStore", letter.HandlerName);
         Assert.IsType<EventTooLargeException>(letter.Exception);
-        Assert.Equal(1, bus.StoreRejectedCount);
+        Assert.Equal(1, bus.Counters.StoreRejected);
         Assert.Equal([big.Code], handled); // still dispatched: storage failures never drop an event
         List<StoredEvent> all = await ReadAllAsync(store);
         Assert.Contains(all, e => e.EventId == order.Id);
@@ -164,11 +164,11 @@ public sealed class StoreAndPublishTests
 
         await bus.StopAsync();
 
-        Assert.Equal((0L, 0L, 0L, 20L), (bus.ConsumerFaultCount, bus.StoreRejectedCount, bus.DroppedCount, bus.StoredCount));
+        Assert.Equal((0L, 0L, 0L, 20L), (bus.Counters.ConsumerFaults, bus.Counters.StoreRejected, bus.Counters.Dropped, bus.Counters.Stored));
         List<StoredEvent> all = await ReadAllAsync(store.Inner);
         Assert.Equal(coupons.Select(c => c.Id).Order(), all.Select(e => e.EventId).Order());
         Assert.Equal(2, store.Failed);
-        Assert.Equal(0, bus.StoreRejectedCount);
+        Assert.Equal(0, bus.Counters.StoreRejected);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class StoreAndPublishTests
         Assert.Equal(3, store.Failed); // the first append and the policy's two retries
         DeadLetter letter = Assert.Single(letters.Letters);
         Assert.Equal(("EventDriven.EventStore", 3, coupon.Id), (letter.HandlerName, letter.Attempts, letter.Event.Id));
-        Assert.Equal(1, bus.StoreRejectedCount);
+        Assert.Equal(1, bus.Counters.StoreRejected);
     }
 
     [Theory]
@@ -224,7 +224,7 @@ public sealed class StoreAndPublishTests
         Assert.Equal(all.Count, all.Select(e => e.EventId).Distinct().Count());
         Assert.Equal(9, all.Count(e => e.EventType == "PriceChanged"));
         Assert.All(all.Where(e => e.EventType != "OrderPlaced"), e => Assert.Equal(order.Id, e.CausationId));
-        Assert.Equal(10, bus.StoredCount);
+        Assert.Equal(10, bus.Counters.Stored);
     }
 
     private static ServiceProvider Create(IEventStore store, DispatchMode mode, EventStorage storage, IDeadLetterSink? letters = null, int capacity = 1024)

@@ -129,7 +129,7 @@ public sealed class EventReceiverTests
         await bus.StopAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await receive);
-        Assert.Equal(1, bus.AbandonedCount);
+        Assert.Equal(1, bus.Counters.Abandoned);
     }
 
     /// <summary>Records the context it runs in, then waits for <see cref="Gate"/> (honouring cancellation), then maybe throws.</summary>
