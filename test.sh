@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: installs the servers the tests start throwaway instances of (Debian's postgresql, when it is missing), then runs
+# Every test: installs the servers the tests start throwaway instances of (Debian's postgresql and rabbitmq-server, when missing), then runs
 # `dotnet test EventDriven.sln` with any arguments given here. The tests start and stop their own servers on 127.0.0.1; they never
 # use or touch a system service. Needs the .NET 10 SDK and, for the install, root or sudo.
 set -euo pipefail
@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 
 missing=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || missing+=(postgresql)
+[[ -x /usr/sbin/rabbitmq-server ]] || missing+=(rabbitmq-server)
 
 if ((${#missing[@]} > 0)); then
   echo "== installing ${missing[*]} (Debian packages; the tests start their own throwaway instances)"
