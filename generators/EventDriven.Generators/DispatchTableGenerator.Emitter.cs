@@ -21,6 +21,17 @@ namespace EventDriven.Generators
 
             public static void Emit(SourceProductionContext output, TableSpec table)
             {
+                foreach (HandlerSpec handler in table.Handlers)
+                {
+                    // An explicit Lifetime = Transient on a disposable handler is refused by the parser, at the attribute; one that is
+                    // transient by the assembly's default can only be seen here, where the default meets the handler.
+                    if (handler.Lifetime == 0 && table.LifetimeOf(handler) == TransientLifetime && handler.Disposable)
+                    {
+                        output.ReportDiagnostic(Diagnostic.Create(
+                            Diagnostics.GeneratorDiagnostics.DisposableTransientHandler, Location.None, handler.DisplayName, "the assembly's [EventHandlerDefaults]"));
+                    }
+                }
+
                 if (table.Handlers.Count > 0)
                 {
                     output.AddGeneratedSource("EventDispatchTable.g.cs", EmitTable(table));
@@ -30,7 +41,7 @@ namespace EventDriven.Generators
 
             internal static string EmitTable(TableSpec table)
             {
-                List<EventRoute> routes = BuildRoutes(table.Handlers);
+                List<EventRoute> routes = BuildRoutes(table);
                 Dictionary<string, string> descriptorFields = GeneratedNames.UniqueNames(
                     table.Handlers.Select(static h => h.TypeName), table.Handlers.Select(static h => "s_" + Camel(h.SimpleName)), TopologyField);
 
@@ -94,7 +105,13 @@ namespace EventDriven.Generators
                     .OpenBrace();
                 foreach (HandlerSpec handler in table.Handlers)
                 {
-                    w.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<" + handler.TypeName + ">(services, static serviceProvider => new " + handler.TypeName + "(" + Arguments(handler) + "));");
+                    string register = table.LifetimeOf(handler) switch
+                    {
+                        ScopedLifetime => "TryAddScoped",
+                        TransientLifetime => "TryAddTransient",
+                        _ => "TryAddSingleton",
+                    };
+                    w.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions." + register + "<" + handler.TypeName + ">(services, static serviceProvider => new " + handler.TypeName + "(" + Arguments(handler) + "));");
                 }
 
                 w.CloseBrace()
@@ -111,13 +128,28 @@ namespace EventDriven.Generators
                     w.Line("global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literals.String(firstInboxHandler.DisplayName) + ");");
                 }
 
+                // Before anything is resolved from the root: a scoped dependency there fails with a message naming handler and fix.
+                foreach (HandlerSpec handler in table.Handlers)
+                {
+                    int lifetime = table.LifetimeOf(handler);
+                    if (lifetime != ScopedLifetime)
+                    {
+                        w.Line("global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, " + Literals.String(handler.DisplayName) + ", (global::EventDriven.HandlerLifetime)" + Literals.Int(lifetime)
+                            + ", typeof(" + handler.TypeName + ")" + string.Concat(handler.ConstructorParameters.Select(static p => ", typeof(" + p.TypeName + ")")) + ");");
+                    }
+                }
+
                 foreach (EventRoute route in routes)
                 {
                     w.Line("routes.Add<" + route.Event.TypeName + ">(new " + route.DispatcherName + "(");
                     for (int i = 0; i < route.Handlers.Count; i++)
                     {
                         bool last = i == route.Handlers.Count - 1 && !route.HasInboxHandlers;
-                        w.Line("    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + route.Handlers[i].Handler.TypeName + ">(services)" + (last ? "));" : ","));
+                        RouteHandler handler = route.Handlers[i];
+                        string instance = handler.Lifetime == SingletonLifetime
+                            ? "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + handler.Handler.TypeName + ">(services)"
+                            : "new " + FieldType(handler) + "(services)";
+                        w.Line("    " + instance + (last ? "));" : ","));
                     }
 
                     if (route.HasInboxHandlers)
@@ -151,10 +183,10 @@ namespace EventDriven.Generators
                     .OpenBrace();
                 foreach (RouteHandler handler in route.Handlers)
                 {
-                    w.Line("private readonly " + handler.Handler.TypeName + " " + fields[handler.Handler.TypeName] + ";");
+                    w.Line("private readonly " + FieldType(handler) + " " + fields[handler.Handler.TypeName] + ";");
                 }
 
-                IEnumerable<string> parameters = route.Handlers.Select((h, i) => h.Handler.TypeName + " handler" + Literals.Int(i));
+                IEnumerable<string> parameters = route.Handlers.Select((h, i) => FieldType(h) + " handler" + Literals.Int(i));
                 if (route.HasInboxHandlers)
                 {
                     w.Line("private readonly global::EventDriven.Reliability.IInbox " + InboxField + ";");
@@ -248,10 +280,10 @@ namespace EventDriven.Generators
                     .Line("#nullable enable")
                     .Line();
 
-            private static List<EventRoute> BuildRoutes(EquatableArray<HandlerSpec> handlers)
+            private static List<EventRoute> BuildRoutes(TableSpec table)
             {
                 var byEvent = new SortedDictionary<string, (HandledEventSpec Event, List<RouteHandler> Handlers)>(System.StringComparer.Ordinal);
-                foreach (HandlerSpec handler in handlers)
+                foreach (HandlerSpec handler in table.Handlers)
                 {
                     foreach (HandledEventSpec handled in handler.Events)
                     {
@@ -261,7 +293,7 @@ namespace EventDriven.Generators
                             byEvent.Add(handled.TypeName, entry);
                         }
 
-                        entry.Handlers.Add(new RouteHandler(handler, handled));
+                        entry.Handlers.Add(new RouteHandler(handler, handled, table.LifetimeOf(handler)));
                     }
                 }
 
@@ -281,11 +313,12 @@ namespace EventDriven.Generators
                 {
                     // Explicit type arguments: the handler is called through its IEventHandler<TEvent> constraint, which also
                     // reaches explicit implementations, and inference cannot pick a different event type.
-                    return "global::EventDriven.Reliability.InboxDispatch.HandleOnceAsync<" + handler.Handler.TypeName + ", " + handler.Event.TypeName + ">("
+                    return "global::EventDriven.Reliability.InboxDispatch.HandleOnceAsync<" + FieldType(handler) + ", " + handler.Event.TypeName + ">("
                         + InboxField + ", " + Literals.String(handler.Handler.DisplayName) + ", " + field + ", @event, cancellationToken)";
                 }
 
-                return handler.Event.DirectCall
+                // The scope and transient wrappers' HandleAsync is public and resolves the handler as IEventHandler<TEvent>.
+                return handler.Lifetime != SingletonLifetime || handler.Event.DirectCall
                     ? field + ".HandleAsync(@event, cancellationToken)"
                     : "((global::EventDriven.IEventHandler<" + handler.Event.TypeName + ">)" + field + ").HandleAsync(@event, cancellationToken)";
             }
@@ -297,7 +330,18 @@ namespace EventDriven.Generators
 
             private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
-            private sealed record RouteHandler(HandlerSpec Handler, HandledEventSpec Event);
+            /// <summary>
+            /// What the dispatcher holds for a handler: the singleton itself, called on its concrete type, or the runtime's wrapper that
+            /// opens a scope (scoped) or resolves an instance (transient) per call.
+            /// </summary>
+            private static string FieldType(RouteHandler handler) => handler.Lifetime switch
+            {
+                ScopedLifetime => "global::EventDriven.Dispatch.ScopedHandler<" + handler.Handler.TypeName + ", " + handler.Event.TypeName + ">",
+                TransientLifetime => "global::EventDriven.Dispatch.TransientHandler<" + handler.Handler.TypeName + ", " + handler.Event.TypeName + ">",
+                _ => handler.Handler.TypeName,
+            };
+
+            private sealed record RouteHandler(HandlerSpec Handler, HandledEventSpec Event, int Lifetime);
 
             private sealed record EventRoute(HandledEventSpec Event, string DispatcherName, List<RouteHandler> Handlers)
             {

@@ -122,7 +122,13 @@ namespace EventDriven.Generators
                     return (null, diagnostics.ToEquatableArray());
                 }
 
-                (int order, bool idempotent, bool inbox) = ReadAttribute(context.Attributes);
+                (int order, bool idempotent, bool inbox, int lifetime) = ReadAttribute(context.Attributes);
+                bool disposable = type.AllInterfaces.Any(static i => i.DisplayName() is "System.IDisposable" or "System.IAsyncDisposable");
+                if (lifetime == TransientLifetime && disposable)
+                {
+                    return (null, new[] { DiagnosticInfo.Create(GeneratorDiagnostics.DisposableTransientHandler, location, display, "its [EventHandler] attribute") }.ToEquatableArray());
+                }
+
                 return (
                     new HandlerSpec(
                         type.FullyQualifiedName(),
@@ -133,7 +139,9 @@ namespace EventDriven.Generators
                         inbox,
                         events.OrderBy(static e => e.DisplayName, StringComparer.Ordinal).ToEquatableArray(),
                         constructor.Parameters.Select(ToParameterSpec).ToEquatableArray(),
-                        published.Select(static e => e.DisplayName()).Distinct().OrderBy(static e => e, StringComparer.Ordinal).ToEquatableArray()),
+                        published.Select(static e => e.DisplayName()).Distinct().OrderBy(static e => e, StringComparer.Ordinal).ToEquatableArray(),
+                        lifetime,
+                        disposable),
                     EquatableArray<DiagnosticInfo>.Empty);
             }
 
@@ -143,6 +151,15 @@ namespace EventDriven.Generators
             /// </summary>
             public static AssemblySpec ParseAssembly(Compilation compilation, CancellationToken cancellationToken)
             {
+                int defaultLifetime = SingletonLifetime;
+                foreach (AttributeData attribute in compilation.Assembly.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.DisplayName() == HandlerDefaultsAttributeName)
+                    {
+                        defaultLifetime = ReadLifetime(attribute.NamedArguments) ?? defaultLifetime;
+                    }
+                }
+
                 var tables = new SortedSet<string>(StringComparer.Ordinal);
                 var catalogs = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (IAssemblySymbol referenced in compilation.SourceModule.ReferencedAssemblySymbols)
@@ -168,16 +185,18 @@ namespace EventDriven.Generators
                     }
                 }
 
-                return new AssemblySpec(compilation.AssemblyName ?? "Assembly", tables.ToEquatableArray(), catalogs.ToEquatableArray());
+                return new AssemblySpec(compilation.AssemblyName ?? "Assembly", tables.ToEquatableArray(), catalogs.ToEquatableArray(), defaultLifetime);
             }
 
-            private static (int Order, bool Idempotent, bool Inbox) ReadAttribute(IEnumerable<AttributeData> attributes)
+            private static (int Order, bool Idempotent, bool Inbox, int Lifetime) ReadAttribute(IEnumerable<AttributeData> attributes)
             {
                 int order = 0;
                 bool idempotent = false;
                 bool inbox = false;
+                int lifetime = 0;
                 foreach (AttributeData attribute in attributes)
                 {
+                    lifetime = ReadLifetime(attribute.NamedArguments) ?? lifetime;
                     foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
                     {
                         switch (argument.Key)
@@ -195,7 +214,21 @@ namespace EventDriven.Generators
                     }
                 }
 
-                return (order, idempotent, inbox);
+                return (order, idempotent, inbox, lifetime);
+            }
+
+            /// <summary>The <c>Lifetime</c> named argument as its <c>HandlerLifetime</c> number, if present and one of the four.</summary>
+            private static int? ReadLifetime(IEnumerable<KeyValuePair<string, TypedConstant>> arguments)
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in arguments)
+                {
+                    if (argument.Key == "Lifetime" && argument.Value.Value is int value && value is >= 0 and <= TransientLifetime)
+                    {
+                        return value;
+                    }
+                }
+
+                return null;
             }
 
             /// <summary>

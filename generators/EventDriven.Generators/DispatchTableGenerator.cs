@@ -21,6 +21,16 @@ namespace EventDriven.Generators
         internal const string EventHandlerInterfaceName = "EventDriven.IEventHandler`1";
         internal const string EventInterfaceName = "EventDriven.IEvent";
         internal const string TableAttributeName = "EventDriven.Dispatch.EventDispatchTableAttribute";
+        internal const string HandlerDefaultsAttributeName = "EventDriven.EventHandlerDefaultsAttribute";
+
+        /// <summary><c>HandlerLifetime</c> values as the generator reads them from attributes (it cannot reference the runtime).</summary>
+        internal const int SingletonLifetime = 1;
+
+        /// <inheritdoc cref="SingletonLifetime"/>
+        internal const int ScopedLifetime = 2;
+
+        /// <inheritdoc cref="SingletonLifetime"/>
+        internal const int TransientLifetime = 3;
 
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -64,7 +74,8 @@ namespace EventDriven.Generators
                     pair.Right.AssemblyName,
                     GeneratedNames.TableClassName(pair.Right.AssemblyName),
                     pair.Left,
-                    pair.Right.ReferencedTables))
+                    pair.Right.ReferencedTables,
+                    pair.Right.DefaultLifetime))
                 .WithTrackingName(TrackingNames.Table);
 
             context.RegisterSourceOutput(table, static (output, spec) => Emitter.Emit(output, spec));

@@ -2,7 +2,8 @@ namespace EventDriven;
 
 /// <summary>
 /// Puts the class in the source-generated dispatch table for every <see cref="IEventHandler{TEvent}"/> it implements,
-/// and registers it in dependency injection (as a singleton) when <c>services.AddEventDriven()</c> runs.
+/// and registers it in dependency injection when <c>services.AddEventDriven()</c> runs, with its <see cref="Lifetime"/> (a singleton
+/// unless the handler or its assembly says otherwise).
 /// </summary>
 /// <remarks>
 /// The class must be concrete, non-generic, accessible from its own assembly (public or internal, not private or file-local)
@@ -30,4 +31,12 @@ public sealed class EventHandlerAttribute : Attribute
     /// it exactly once, do the handler's own writes in the inbox's transaction (see <c>SqliteInbox.ExecuteOnceAsync</c>).
     /// </remarks>
     public bool Inbox { get; set; }
+
+    /// <summary>
+    /// How the bus gets an instance for each event: <see cref="HandlerLifetime.Singleton"/> (the default: one instance, called directly),
+    /// <see cref="HandlerLifetime.Scoped"/> (a dependency-injection scope per call, for handlers that take a <c>DbContext</c> or another
+    /// scoped service) or <see cref="HandlerLifetime.Transient"/>. <see cref="HandlerLifetime.Default"/> takes the assembly's
+    /// <see cref="EventHandlerDefaultsAttribute"/>.
+    /// </summary>
+    public HandlerLifetime Lifetime { get; set; }
 }

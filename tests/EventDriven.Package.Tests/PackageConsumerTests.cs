@@ -17,11 +17,13 @@ public sealed partial class PackageConsumerTests(PackageFixture fixture, ITestOu
     /// </summary>
     private static readonly string[] ExpectedOutput =
     [
-        // OrderPlaced: Order -10, 1, 2 (really asynchronous), 5.
+        // OrderPlaced: Order -10, 1, 2 (really asynchronous), 3 (scoped: its scope is disposed when it completes), 5.
         "ValidateOrder: A-1",
         "NotifyCustomer: order A-1 confirmed",
         "ReserveStock: begin A-1",
         "ReserveStock: end A-1",
+        "ChargeCustomer: A-1 in session 1",
+        "CheckoutSession 1 closed",
         "AuditTrail: OrderPlaced A-1",
 
         // PaymentCaptured (a struct): two handlers tie on Order 0 and run in full-name order, then Order 5.
@@ -29,7 +31,7 @@ public sealed partial class PackageConsumerTests(PackageFixture fixture, ITestOu
         "ReceiptPrinter: receipt for 42.50",
         "AuditTrail: PaymentCaptured A-1",
 
-        "topology: Consumer.OrderPlaced -> Consumer.ValidateOrder, Consumer.NotifyCustomer, Consumer.ReserveStock, Consumer.AuditTrail",
+        "topology: Consumer.OrderPlaced -> Consumer.ValidateOrder, Consumer.NotifyCustomer, Consumer.ReserveStock, Consumer.ChargeCustomer, Consumer.AuditTrail",
         "topology: Consumer.PaymentCaptured -> Consumer.ExplicitLedger, Consumer.ReceiptPrinter, Consumer.AuditTrail",
 
         // Each event through new JsonEventSerializer() over the generated catalog and back, equal to the original.

@@ -22,6 +22,7 @@ namespace EventDriven.Generators.Diagnostics
         public const string SagaNotPartialId = "EDG010";
         public const string SagaWithoutRuntimeId = "EDG011";
         public const string SagaWithoutDefineId = "EDG012";
+        public const string DisposableTransientHandlerId = "EDG013";
 
         private const string Category = "EventDriven.Generator";
         private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
@@ -101,6 +102,12 @@ namespace EventDriven.Generators.Diagnostics
             "'{0}' takes a SagaRuntime<TState> but has no static Define(SagaDefinition<TState> saga, ...) and handles no event, so it would never receive one; declare the saga's events in Define",
             "The generator reads the events a saga handles from the StartsWith, Step, CompleteOn and CompensateOn calls in its static Define method, whose first parameter is the SagaDefinition<TState> to fill.");
 
+        public static readonly DiagnosticDescriptor DisposableTransientHandler = Create(
+            DisposableTransientHandlerId,
+            "Transient event handler is disposable",
+            "'{0}' is a transient handler (by {1}) and disposable: transients are resolved from the root container, which keeps every disposable instance it creates until the application stops; make it Lifetime = HandlerLifetime.Scoped (disposed after each event) or a singleton",
+            "A transient handler is resolved from the root container once per event. The container tracks disposable transients so it can dispose them at shutdown, so every event would leak one instance. A scoped handler gets a scope per event, disposed when the handler completes.");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [AbstractHandlerId] = AbstractHandler,
@@ -115,6 +122,7 @@ namespace EventDriven.Generators.Diagnostics
             [SagaNotPartialId] = SagaNotPartial,
             [SagaWithoutRuntimeId] = SagaWithoutRuntime,
             [SagaWithoutDefineId] = SagaWithoutDefine,
+            [DisposableTransientHandlerId] = DisposableTransientHandler,
         };
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];

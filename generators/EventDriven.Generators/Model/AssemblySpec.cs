@@ -9,5 +9,6 @@ namespace EventDriven.Generators.Model
     /// <remarks>Equatable data only (see <see cref="HandlerSpec"/>).</remarks>
     /// <param name="ReferencedTables">Fully qualified table types of referenced assemblies, ordered.</param>
     /// <param name="ReferencedCatalogs">Fully qualified catalog types of referenced assemblies, ordered.</param>
-    internal sealed record AssemblySpec(string AssemblyName, EquatableArray<string> ReferencedTables, EquatableArray<string> ReferencedCatalogs);
+    /// <param name="DefaultLifetime">From <c>[assembly: EventHandlerDefaults(Lifetime = ...)]</c>: the <c>HandlerLifetime</c> of handlers that choose none; 1 (singleton) when absent.</param>
+    internal sealed record AssemblySpec(string AssemblyName, EquatableArray<string> ReferencedTables, EquatableArray<string> ReferencedCatalogs, int DefaultLifetime = 1);
 }

@@ -14,6 +14,10 @@ namespace EventDriven.Generators.Model
     /// <c>[EventHandler(Inbox = true)]</c>: the generated dispatcher calls the handler through the registered inbox, which skips
     /// event ids the handler already handled.
     /// </param>
+    /// <param name="Lifetime">
+    /// <c>[EventHandler(Lifetime = ...)]</c> as the <c>HandlerLifetime</c> number: 0 takes the assembly's default, 1 singleton, 2 scoped, 3 transient.
+    /// </param>
+    /// <param name="Disposable">The handler implements <c>IDisposable</c> or <c>IAsyncDisposable</c> (a transient one would be kept by the root container).</param>
     internal sealed record HandlerSpec(
         string TypeName,
         string DisplayName,
@@ -23,5 +27,7 @@ namespace EventDriven.Generators.Model
         bool Inbox,
         EquatableArray<HandledEventSpec> Events,
         EquatableArray<ParameterSpec> ConstructorParameters,
-        EquatableArray<string> Publishes);
+        EquatableArray<string> Publishes,
+        int Lifetime = 0,
+        bool Disposable = false);
 }

@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EventDrivenServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEventBus"/>, every <see cref="EventHandlerAttribute"/> handler of the generated dispatch tables (as singletons,
-    /// unless the application registered the handler type itself) and an <see cref="IHostedService"/> that starts and stops the bus.
+    /// Registers <see cref="IEventBus"/>, every <see cref="EventHandlerAttribute"/> handler of the generated dispatch tables (with its
+    /// <see cref="EventHandlerAttribute.Lifetime"/>, unless the application registered the handler type itself) and an <see cref="IHostedService"/> that starts and stops the bus.
     /// No assembly is scanned: the tables were written at compile time.
     /// </summary>
     public static IServiceCollection AddEventDriven(this IServiceCollection services) => services.AddEventDriven(static _ => { });
@@ -57,6 +57,8 @@ public static class EventDrivenServiceCollectionExtensions
             }
         }
 
+        // What the start-up check of singleton and transient handlers reads: the container cannot say which services are scoped.
+        services.TryAddSingleton(new ServiceRegistrations(services));
         services.TryAddSingleton<IDeadLetterSink>(static _ => new InMemoryDeadLetterSink());
         services.TryAddSingleton(static sp => new EventBus(
             sp.GetRequiredService<EventDrivenOptions>(),

@@ -49,6 +49,7 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Fulfil", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Fulfil), typeof(global::EventDriven.IEventBus));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Fulfil>(services)));
         }

@@ -51,6 +51,7 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "PingLogger", (global::EventDriven.HandlerLifetime)1, typeof(global::PingLogger));
             routes.Add<global::Pinged>(new PingedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::PingLogger>(services)));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(

@@ -52,6 +52,8 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Notify));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Shipping.Couriers.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Shipping.Couriers.Notify));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Billing.Notify>(services),
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Shipping.Couriers.Notify>(services)));

@@ -51,6 +51,7 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Unwrap", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Unwrap));
             routes.Add<global::Shop.Envelope<int>>(new EnvelopeDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Unwrap>(services)));
             routes.Add<global::Shop.Envelope<string>>(new EnvelopeDispatcher2(

@@ -54,6 +54,8 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ShipOrder", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ShipOrder), typeof(global::EventDriven.IEventBus));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.TrackParcel", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.TrackParcel));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ShipOrder>(services)));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(

@@ -54,6 +54,8 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordPlaced", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordPlaced));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordShipped", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordShipped));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.RecordPlaced>(services)));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(

@@ -51,6 +51,7 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Reconcile", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Reconcile));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Reconcile>(services)));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(

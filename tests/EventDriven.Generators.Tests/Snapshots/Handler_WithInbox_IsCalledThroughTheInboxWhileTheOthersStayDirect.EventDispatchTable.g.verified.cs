@@ -55,6 +55,8 @@ namespace EventDriven.Generated
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
             global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.ChargeCard");
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ChargeCard", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ChargeCard));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.SendConfirmation", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.SendConfirmation));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ChargeCard>(services),
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services),

@@ -64,6 +64,12 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Archive", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Archive));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Authorize", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Authorize));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Beta", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Beta));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Charge", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Charge));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Validate", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Validate));
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.alphaHandler", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.alphaHandler));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Authorize>(services),
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Validate>(services),

@@ -53,6 +53,7 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
+            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Checkout", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Checkout), typeof(global::EventDriven.Sagas.SagaRuntime<global::Shop.CheckoutState>));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
                 global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services)));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(

@@ -86,3 +86,28 @@ public sealed class ReserveStock(Journal journal) : IEventHandler<OrderPlaced>
         journal.Write($"ReserveStock: end {@event.OrderNumber}");
     }
 }
+
+/// <summary>What a scoped handler takes: a stand-in for a <c>DbContext</c>, registered scoped, numbered, disposed with its scope.</summary>
+public sealed class CheckoutSession(Journal journal) : IAsyncDisposable
+{
+    private static int s_opened;
+
+    public int Number { get; } = Interlocked.Increment(ref s_opened);
+
+    public ValueTask DisposeAsync()
+    {
+        journal.Write($"CheckoutSession {Number} closed");
+        return default;
+    }
+}
+
+/// <summary>Shape 6: scoped, so it may take a scoped service; the bus opens a scope for the call and disposes it after.</summary>
+[EventHandler(Order = 3, Lifetime = HandlerLifetime.Scoped)]
+public sealed class ChargeCustomer(CheckoutSession session, Journal journal) : IEventHandler<OrderPlaced>
+{
+    public ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+    {
+        journal.Write($"ChargeCustomer: {@event.OrderNumber} in session {session.Number}");
+        return default;
+    }
+}

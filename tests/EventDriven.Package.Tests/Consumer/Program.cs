@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 // Uses the package exactly as a user would: AddEventDriven() wires the generated table, no host, no scanning.
 var services = new ServiceCollection();
 services.AddSingleton<Journal>();
+services.AddScoped<CheckoutSession>();
 services.AddEventDriven();
 
 await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
