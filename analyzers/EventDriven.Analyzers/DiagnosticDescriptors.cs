@@ -29,7 +29,7 @@ namespace EventDriven.Analyzers
             MissingSubscriptionId,
             "Published event has no handler",
             "Nothing handles '{0}': no [EventHandler] class implements IEventHandler<{1}> and nothing subscribes to it, here or in a referenced assembly, so this publish reaches no one",
-            "An event type is published but no [EventHandler] class for it exists in this project or in a referenced assembly that carries EventDriven handlers, and no IEventBus.Subscribe call names it. Add a handler, or remove the publish.",
+            "An event type is published but no [EventHandler] class for it, for one of its base classes or interfaces, or (when it is published as a base type) for a type derived from it exists in this project or in a referenced assembly that carries EventDriven handlers, and no IEventBus.Subscribe call names it. Add a handler for the type the event really is, or remove the publish.",
             SubscriptionsCategory,
             DiagnosticSeverity.Warning,
             WellKnownDiagnosticTags.CompilationEnd);

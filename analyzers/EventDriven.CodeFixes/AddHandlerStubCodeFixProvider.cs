@@ -47,6 +47,13 @@ namespace EventDriven.CodeFixes
                     continue;
                 }
 
+                // Published through an abstract base or an interface: what it is at run time needs the handler, and a stub for the base
+                // would receive every derived event. The diagnostic says what is missing; no stub is the right one to offer.
+                if (@event.IsAbstract)
+                {
+                    continue;
+                }
+
                 int anchor = InsertionPoint(invocation);
                 if (!model.IsAccessible(anchor, @event))
                 {

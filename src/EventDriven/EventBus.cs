@@ -133,13 +133,27 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
         }
 
         object?[] routes = _routes.Routes ?? BuildRoutes();
+
+        // Held as a base class or interface: routed by what it is. The JIT folds the test away for structs and sealed classes.
+        if (!typeof(TEvent).IsValueType && @event.GetType() != typeof(TEvent))
+        {
+            return PublishByRuntimeTypeAsync(@event, cancellationToken);
+        }
+
         int id = EventTypeId<TEvent>.Value;
         if ((uint)id >= (uint)routes.Length || routes[id] is not { } untyped)
         {
-            return NoHandler(@event);
+            return NoRouteYet(@event, cancellationToken);
         }
 
-        EventRoute<TEvent> route = Unsafe.As<EventRoute<TEvent>>(untyped);
+        return PublishRoutedAsync(Unsafe.As<EventRoute<TEvent>>(untyped), @event, cancellationToken);
+    }
+
+    /// <summary>The end of every publish once the event's route is known: into the ring, or dispatched (and stored) inline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ValueTask PublishRoutedAsync<TEvent>(EventRoute<TEvent> route, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
         if (_ringPublisher is { } ring)
         {
             return ring.Enqueue(route, @event, cancellationToken);
@@ -147,6 +161,23 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
 
         return InlineStoreAndPublish.DispatchAsync(_inlineStore, route, @event, cancellationToken);
     }
+
+    /// <summary>An event published through a base type: its runtime type's route, which also runs the handlers of its base types.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask PublishByRuntimeTypeAsync<TEvent>(TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+    {
+        RouteBase? route = _routes.GetOrAddForRuntimeType<TEvent>(@event.GetType());
+        return route is not null ? route.PublishAsync(this, @event, cancellationToken) : NoHandler(@event);
+    }
+
+    /// <summary>No route for the static type: one is made now if handlers of its base types receive it, else it has no handler.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask NoRouteYet<TEvent>(TEvent @event, CancellationToken cancellationToken)
+        where TEvent : IEvent
+        => _routes.InheritsHandlers(typeof(TEvent))
+            ? PublishRoutedAsync(_routes.GetOrAdd<TEvent>(StartConsumers), @event, cancellationToken)
+            : NoHandler(@event);
 
     /// <summary>
     /// Publishes many events of one type at once. In ring-buffer mode with one partition, as many events as the ring has room
@@ -163,7 +194,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
 
         object?[] routes = _routes.Routes ?? BuildRoutes();
         int id = EventTypeId<TEvent>.Value;
-        if (_ringPublisher is not { } ring || _consumers!.Rings.Length != 1 || (uint)id >= (uint)routes.Length || routes[id] is not EventRoute<TEvent> route || !typeof(TEvent).IsValueType && ContainsNull(events.Span))
+        if (_ringPublisher is not { } ring || _consumers!.Rings.Length != 1 || (uint)id >= (uint)routes.Length || routes[id] is not EventRoute<TEvent> route || !typeof(TEvent).IsValueType && ContainsNullOrDerived(events.Span))
         {
             for (int i = 0; i < events.Length; i++)
             {
@@ -191,7 +222,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
         }
 
         _ = _routes.Routes ?? BuildRoutes();
-        if (_routes.FindByRuntimeType(@event.GetType()) is { } route)
+        if (_routes.GetOrAddForRuntimeType<IEvent>(@event.GetType()) is { } route)
         {
             return route.ReceiveAsync(this, @event, context, cancellationToken);
         }
@@ -298,11 +329,12 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
         ThrowHelper.ThrowBusStopped();
     }
 
-    private static bool ContainsNull<TEvent>(ReadOnlySpan<TEvent> events)
+    /// <summary>A null (rejected one by one) or an event of a derived type (routed by its runtime type one by one) in a batch of a reference type.</summary>
+    private static bool ContainsNullOrDerived<TEvent>(ReadOnlySpan<TEvent> events)
     {
         foreach (TEvent @event in events)
         {
-            if (@event is null)
+            if (@event is null || @event.GetType() != typeof(TEvent))
             {
                 return true;
             }
@@ -325,8 +357,11 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
 
         if (_options.NoHandlerBehavior == NoHandlerBehavior.Throw)
         {
+            // Named by what the event is, not the type it was held as: a handler for the base type is rarely the remedy.
+            Type eventType = @event.GetType();
+            string held = eventType == typeof(TEvent) ? string.Empty : $", published as {typeof(TEvent).FullName}";
             return ValueTask.FromException(new InvalidOperationException(
-                $"No handler is registered for event '{@event.EventType}' ({typeof(TEvent).FullName}). Add an [EventHandler] class implementing IEventHandler<{typeof(TEvent).Name}>, or subscribe one with IEventBus.Subscribe."));
+                $"No handler is registered for event '{@event.EventType}' ({eventType.FullName}{held}). Add an [EventHandler] class implementing IEventHandler<{eventType.Name}> (or one of its base types or interfaces), or subscribe one with IEventBus.Subscribe."));
         }
 
         return default;

@@ -184,7 +184,7 @@ namespace EventDriven.Analyzers.Subscriptions
                 {
                     foreach ((ITypeSymbol @event, Location location) in _publishes.OrderBy(static p => p.Location.SourceSpan.Start))
                     {
-                        if (handledHere.Contains(@event) || _subscribed.ContainsKey(@event))
+                        if (handledHere.Contains(@event) || _subscribed.ContainsKey(@event) || ReachesAny(@event, handledHere))
                         {
                             continue;
                         }
@@ -196,7 +196,7 @@ namespace EventDriven.Analyzers.Subscriptions
                         }
 
                         handledElsewhere ??= HandledInReferencedAssemblies(compilation, context.CancellationToken);
-                        if (handledElsewhere.Contains(@event))
+                        if (handledElsewhere.Contains(@event) || ReachesAny(@event, handledElsewhere))
                         {
                             continue;
                         }
@@ -218,6 +218,7 @@ namespace EventDriven.Analyzers.Subscriptions
                         // Only events this application owns: one declared elsewhere may be published by the assembly that declares it,
                         // and a library's public event by the application that references the library.
                         if (_published.ContainsKey(@event)
+                            || _published.Keys.Any(published => Reaches(published, @event))
                             || !SymbolEqualityComparer.Default.Equals(@event.ContainingAssembly, compilation.Assembly)
                             || (isLibrary && @event.IsVisibleOutside(hasFriends)))
                         {
@@ -250,6 +251,20 @@ namespace EventDriven.Analyzers.Subscriptions
                         firstEvent.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)));
                 }
             }
+
+            /// <summary>Whether a publish typed <paramref name="published"/> can reach a handler of any of <paramref name="handled"/>.</summary>
+            private static bool ReachesAny(ITypeSymbol published, IEnumerable<ITypeSymbol> handled) => handled.Any(h => Reaches(published, h));
+
+            /// <summary>
+            /// Whether an event published as <paramref name="published"/> can reach a handler of <paramref name="handled"/>: the bus
+            /// routes by runtime type and runs the handlers of its base classes and interfaces, so it does when the published type
+            /// derives from the handled one, and may when the handled type derives from the published one (a base class, interface or
+            /// <c>IEvent</c> held by the publisher may be that type at run time) — which is not for this rule to doubt.
+            /// </summary>
+            private static bool Reaches(ITypeSymbol published, ITypeSymbol handled)
+                => published.InheritsFromOrEquals(handled)
+                    || published.Implements(handled)
+                    || (!published.IsSealed && !published.IsValueType && (handled.InheritsFromOrEquals(published) || handled.Implements(published)));
 
             private void MarkUsed(TypeSyntax type)
             {

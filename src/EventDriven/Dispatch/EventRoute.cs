@@ -19,7 +19,8 @@ internal sealed class EventRoute<TEvent> : RouteBase
 {
     private static readonly string s_eventTypeName = typeof(TEvent).Name;
 
-    private readonly EventDispatcher<TEvent>? _generated;
+    private readonly EventDispatcher<TEvent>? _own;
+    private EventDispatcher<TEvent>? _generated; // _own, or _own with the handlers of base types (set before the route is published)
     private readonly Lock _subscriptionGate = new();
     private Handlers _handlers; // changed only under _subscriptionGate
     private EventDispatcher<TEvent>? _active; // what dispatch runs: _handlers.Dispatcher, read with one load
@@ -27,15 +28,60 @@ internal sealed class EventRoute<TEvent> : RouteBase
     private Func<TEvent, int>? _partitionSelector;
 
     public EventRoute(EventDispatcher<TEvent>? dispatcher)
-        : base(typeof(TEvent), s_eventTypeName)
+        : this(dispatcher, typeof(TEvent), s_eventTypeName)
     {
+    }
+
+    private EventRoute(EventDispatcher<TEvent>? dispatcher, Type eventType, string eventTypeName)
+        : base(eventType, eventTypeName)
+    {
+        _own = dispatcher;
         _generated = dispatcher;
         _handlers = new Handlers([], dispatcher);
         _active = dispatcher;
     }
 
-    /// <summary>The generated dispatcher (merged over assemblies), without runtime subscribers.</summary>
+    /// <summary>
+    /// The route of <paramref name="runtimeType"/>, a type derived from <typeparamref name="TEvent"/> that has no route of its own (no
+    /// generated handlers, never published as itself): it carries the event typed as <typeparamref name="TEvent"/> and runs the handlers
+    /// of <paramref name="inherited"/>. Named (metrics, spans) by the runtime type.
+    /// </summary>
+    public static EventRoute<TEvent> ForRuntimeType(Type runtimeType, IReadOnlyList<RouteBase> inherited)
+    {
+        var route = new EventRoute<TEvent>(dispatcher: null, runtimeType, runtimeType.Name);
+        route.Inherit(inherited);
+        return route;
+    }
+
+    /// <summary>The generated dispatcher (merged over assemblies, with inherited handlers), without runtime subscribers.</summary>
     public EventDispatcher<TEvent>? Dispatcher => _generated;
+
+    public override IReadOnlyList<HandlerDescriptor> OwnHandlers => _own?.Handlers ?? [];
+
+    /// <summary>Adds the generated handlers of the routes of this type's base classes and interfaces; called before the route is published.</summary>
+    public override void Inherit(IReadOnlyList<RouteBase> inherited)
+    {
+        if (inherited.Count == 0)
+        {
+            return;
+        }
+
+        EventDispatcher<TEvent> dispatcher = InheritedHandlersDispatcher<TEvent>.Create(_own, inherited);
+        dispatcher.FailurePolicy = _failurePolicy;
+        lock (_subscriptionGate)
+        {
+            _generated = dispatcher;
+            Replace(With(_handlers.Subscribers));
+        }
+    }
+
+    public override ValueTask InvokeOwnAsync(int handlerIndex, object @event, CancellationToken cancellationToken)
+        => _own is { } own
+            ? own.InvokeAsync(handlerIndex, (TEvent)@event, cancellationToken)
+            : ValueTask.FromException(new ArgumentOutOfRangeException(nameof(handlerIndex), handlerIndex, $"The route of {EventTypeName} has no handlers of its own."));
+
+    public override ValueTask PublishAsync(EventBus bus, IEvent @event, CancellationToken cancellationToken)
+        => bus.PublishRoutedAsync(this, (TEvent)@event, cancellationToken);
 
     public override void Configure(EventDrivenOptions options)
     {
@@ -102,7 +148,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
         }
 
         return EventDrivenActivitySource.Source.HasListeners()
-            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(s_eventTypeName, @event.EventType, @event.Id, ring.TakeParent(sequence)), abort)
+            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(EventTypeName, @event.EventType, @event.Id, ring.TakeParent(sequence)), abort)
             : dispatcher.DispatchAsync(@event, abort);
     }
 
@@ -130,7 +176,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
 
         // While a tracer listens: one span per handler, children of the publisher's span (the dispatch runs on its flow).
         return EventDrivenActivitySource.Source.HasListeners()
-            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(s_eventTypeName, @event.EventType, @event.Id, publisher: null), cancellationToken)
+            ? dispatcher.DispatchTracedAsync(@event, new DispatchTrace(EventTypeName, @event.EventType, @event.Id, publisher: null), cancellationToken)
             : dispatcher.DispatchAsync(@event, cancellationToken);
     }
 

@@ -39,4 +39,16 @@ internal abstract class RouteBase
 
     /// <summary>Switches the route to ring-buffer failure handling (retry, then dead letter).</summary>
     public abstract void UseFailurePolicy(HandlerFailurePolicy policy);
+
+    /// <summary>The generated handlers declared for exactly this event type (merged over assemblies), without inherited ones or subscribers.</summary>
+    public abstract IReadOnlyList<HandlerDescriptor> OwnHandlers { get; }
+
+    /// <summary>Runs own handler <paramref name="handlerIndex"/> for <paramref name="event"/>, an instance of this route's type or of a type derived from it.</summary>
+    public abstract ValueTask InvokeOwnAsync(int handlerIndex, object @event, CancellationToken cancellationToken);
+
+    /// <summary>Publishes <paramref name="event"/>, held as a base type by the caller, on <paramref name="bus"/> as this route's event type.</summary>
+    public abstract ValueTask PublishAsync(EventBus bus, IEvent @event, CancellationToken cancellationToken);
+
+    /// <summary>Adds the generated handlers of <paramref name="inherited"/> (routes of base types, most specific first); before the route is published.</summary>
+    public abstract void Inherit(IReadOnlyList<RouteBase> inherited);
 }

@@ -50,9 +50,21 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
             {
                 if (route is RouteBase typed)
                 {
-                    Configure(typed);
                     byType[typed.EventType] = typed;
                 }
+            }
+
+            // Polymorphic handlers: every route also runs the generated handlers declared for its base classes and interfaces. All
+            // generated handlers are known now, so this is decided once; routes added later inherit in GetOrAdd.
+            foreach (RouteBase typed in byType.Values)
+            {
+                IReadOnlyList<RouteBase> inherited = InheritedRoutes(byType, typed.EventType);
+                if (inherited.Count > 0)
+                {
+                    typed.Inherit(inherited);
+                }
+
+                Configure(typed);
             }
 
             beforePublishing();
@@ -81,6 +93,7 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
             var grown = new object?[Math.Max(routes.Length, id + 1)];
             routes.CopyTo(grown, 0);
             var route = new EventRoute<TEvent>(dispatcher: null);
+            route.Inherit(InheritedRoutes(_byRuntimeType, typeof(TEvent)));
             Configure(route);
             grown[id] = route;
             _byRuntimeType = new Dictionary<Type, RouteBase>(_byRuntimeType) { [typeof(TEvent)] = route };
@@ -89,11 +102,77 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
         }
     }
 
-    /// <summary>The route of an event whose type is known only at run time (a received or re-driven event); null when it has none.</summary>
-    public RouteBase? FindByRuntimeType(Type eventType)
+    /// <summary>
+    /// The route an event of <paramref name="runtimeType"/>, published or received as some base type <typeparamref name="TStatic"/>,
+    /// takes: the runtime type's own route when it has one, else one made for it (once) that runs the handlers of its base classes
+    /// and interfaces; null when nothing handles it.
+    /// </summary>
+    /// <remarks>Called once the routes are built (no start-up delegate to pass: the publish path calls it per event and must not allocate).</remarks>
+    public RouteBase? GetOrAddForRuntimeType<TStatic>(Type runtimeType)
+        where TStatic : IEvent
     {
         _ = Routes ?? throw new InvalidOperationException("The routes are not built yet.");
-        return Volatile.Read(ref _byRuntimeType).GetValueOrDefault(eventType);
+        if (Volatile.Read(ref _byRuntimeType).GetValueOrDefault(runtimeType) is { } existing)
+        {
+            return existing;
+        }
+
+        lock (_gate)
+        {
+            if (_byRuntimeType.GetValueOrDefault(runtimeType) is { } added)
+            {
+                return added;
+            }
+
+            IReadOnlyList<RouteBase> inherited = InheritedRoutes(_byRuntimeType, runtimeType);
+            if (inherited.Count == 0)
+            {
+                return null;
+            }
+
+            // Typed as the caller's static type (every inherited route's type is one of its base types too, so the casts hold); keyed
+            // by the runtime type, so any later publish of that type, held as whatever base, finds it.
+            EventRoute<TStatic> route = EventRoute<TStatic>.ForRuntimeType(runtimeType, inherited);
+            Configure(route);
+            _byRuntimeType = new Dictionary<Type, RouteBase>(_byRuntimeType) { [runtimeType] = route };
+            return route;
+        }
+    }
+
+    /// <summary>Whether generated handlers declared for a base class or interface of <paramref name="eventType"/> would receive it.</summary>
+    public bool InheritsHandlers(Type eventType)
+    {
+        _ = Routes ?? throw new InvalidOperationException("The routes are not built yet.");
+        return InheritedRoutes(Volatile.Read(ref _byRuntimeType), eventType).Count > 0;
+    }
+
+    /// <summary>
+    /// The routes with generated handlers whose event type <paramref name="eventType"/> derives from or implements, most specific
+    /// first: base classes nearest first, then interfaces by full name (the documented tie-break of polymorphic handlers).
+    /// </summary>
+    private static List<RouteBase> InheritedRoutes(Dictionary<Type, RouteBase> byType, Type eventType)
+    {
+        var inherited = new List<RouteBase>();
+        for (Type? baseType = eventType.BaseType; baseType is not null && baseType != typeof(object); baseType = baseType.BaseType)
+        {
+            if (byType.GetValueOrDefault(baseType) is { OwnHandlers.Count: > 0 } route)
+            {
+                inherited.Add(route);
+            }
+        }
+
+        var interfaces = new List<RouteBase>();
+        foreach (RouteBase route in byType.Values)
+        {
+            if (route.EventType.IsInterface && route.OwnHandlers.Count > 0 && route.EventType != eventType && route.EventType.IsAssignableFrom(eventType))
+            {
+                interfaces.Add(route);
+            }
+        }
+
+        interfaces.Sort(static (x, y) => string.CompareOrdinal(x.EventType.FullName, y.EventType.FullName));
+        inherited.AddRange(interfaces);
+        return inherited;
     }
 
     private void Configure(RouteBase route)

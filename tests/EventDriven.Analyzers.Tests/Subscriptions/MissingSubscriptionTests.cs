@@ -240,6 +240,75 @@ public sealed class MissingSubscriptionTests
             AddHandlerStubCodeFixProvider.EquivalenceKey,
             compilationEnd: true);
 
+    private const string IntegrationEvents = """
+        public abstract record IntegrationEvent(Guid Id, DateTimeOffset OccurredAt) : IEvent
+        {
+            public abstract string EventType { get; }
+            public string Source => "Tests";
+        }
+
+        public sealed record OrderPaid(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt)
+        {
+            public override string EventType => "OrderPaid";
+        }
+
+        public sealed record OrderRefunded(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt)
+        {
+            public override string EventType => "OrderRefunded";
+        }
+
+        """;
+
+    [Fact]
+    public Task PublishThroughTheBaseType_OfWhichADerivedTypeIsHandled_IsNotReported_BecauseTheBusRoutesByRuntimeType()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync(IntegrationEvents + """
+            [EventHandler]
+            public sealed class Stock : IEventHandler<OrderPaid>
+            {
+                public ValueTask HandleAsync(OrderPaid @event, CancellationToken cancellationToken = default) => default;
+            }
+
+            public sealed class Outbox(IEventBus bus)
+            {
+                public ValueTask ForwardAsync(IntegrationEvent @event) => bus.PublishAsync(@event);
+
+                public ValueTask ForwardAnyAsync(IEvent @event) => bus.PublishAsync(@event);
+            }
+            """);
+
+    [Fact]
+    public Task PublishOfADerivedType_WhoseBaseTypeIsHandled_IsNotReported()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync(IntegrationEvents + """
+            [EventHandler]
+            public sealed class IntegrationLog : IEventHandler<IntegrationEvent>
+            {
+                public ValueTask HandleAsync(IntegrationEvent @event, CancellationToken cancellationToken = default) => default;
+            }
+
+            public sealed class Payments(IEventBus bus)
+            {
+                public ValueTask PayAsync() => bus.PublishAsync(new OrderPaid(Guid.Empty, default));
+            }
+            """);
+
+    [Fact]
+    public Task PublishThroughAnAbstractBaseNothingBelowHandles_IsReported_AndOffersNoStubForTheBase()
+        => Verify<SubscriptionAnalyzer>.CodeFixAsync<AddHandlerStubCodeFixProvider>(
+            IntegrationEvents + """
+            public sealed class Outbox(IEventBus bus)
+            {
+                public ValueTask ForwardAsync(IntegrationEvent @event) => {|ED0001:bus.PublishAsync(@event)|};
+            }
+            """,
+            IntegrationEvents + """
+            public sealed class Outbox(IEventBus bus)
+            {
+                public ValueTask ForwardAsync(IntegrationEvent @event) => {|ED0001:bus.PublishAsync(@event)|};
+            }
+            """,
+            AddHandlerStubCodeFixProvider.EquivalenceKey,
+            compilationEnd: true);
+
     private static string Strip(string source) => source.Replace("{|#0:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal);
 
     private static MetadataReference CompileReference(string name, string source)

@@ -36,6 +36,45 @@ public sealed class UnpublishedEventTests
             """);
 
     [Fact]
+    public Task EventPublishedThroughItsBaseType_OrAsItsDerivedType_IsNotReported()
+        => Verify<SubscriptionAnalyzer>.AnalyzerAsync("""
+            public abstract record IntegrationEvent(Guid Id, DateTimeOffset OccurredAt) : IEvent
+            {
+                public abstract string EventType { get; }
+                public string Source => "Tests";
+            }
+
+            public sealed record OrderPaid(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt)
+            {
+                public override string EventType => "OrderPaid";
+            }
+
+            public sealed record OrderShipped(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt)
+            {
+                public override string EventType => "OrderShipped";
+            }
+
+            [EventHandler]
+            public sealed class Stock : IEventHandler<OrderPaid>
+            {
+                public ValueTask HandleAsync(OrderPaid @event, CancellationToken cancellationToken = default) => default;
+            }
+
+            [EventHandler]
+            public sealed class IntegrationLog : IEventHandler<IntegrationEvent>
+            {
+                public ValueTask HandleAsync(IntegrationEvent @event, CancellationToken cancellationToken = default) => default;
+            }
+
+            public sealed class Outbox(IEventBus bus)
+            {
+                public ValueTask ForwardAsync(IntegrationEvent @event) => bus.PublishAsync(@event);
+
+                public ValueTask ShipAsync() => bus.PublishAsync(new OrderShipped(Guid.Empty, default));
+            }
+            """);
+
+    [Fact]
     public Task EventPublishedInABatchOnTheConcreteBus_IsNotReported()
         => Verify<SubscriptionAnalyzer>.AnalyzerAsync(Sources.Events + Strip(Handler) + """
             public static class Replay

@@ -47,6 +47,20 @@ public sealed class AllocationTests
         Assert.Equal(3L * (Dispatches + 10), provider.GetRequiredService<Recorder>().Count);
     }
 
+    [Fact]
+    public void Publish_ThroughItsBaseClass_ToItsOwnAndInheritedHandlers_AllocatesNothing()
+    {
+        using ServiceProvider services = TestBus.Create();
+        var bus = services.GetRequiredService<IEventBus>();
+        CountedBase @event = new CountedDerived();
+        Warm(bus, @event);
+
+        long allocated = CollectionsHeldOff.AllocatedOnThisThreadBy(() => PublishMany(bus, @event));
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(2L * (Dispatches + 10), services.GetRequiredService<Recorder>().Count);
+    }
+
     private static void PublishMany<TEvent>(IEventBus bus, TEvent @event)
         where TEvent : IEvent
     {
@@ -66,6 +80,20 @@ public sealed class AllocationTests
             bus.PublishAsync(@event).GetAwaiter().GetResult();
         }
     }
+}
+
+/// <summary>Published held as <see cref="CountedBase"/>: routed by its runtime type to its own handler and the base's.</summary>
+public abstract class CountedBase : IEvent
+{
+    public Guid Id { get; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt => DateTimeOffset.UnixEpoch;
+    public abstract string EventType { get; }
+    public string Source => "Tests";
+}
+
+public sealed class CountedDerived : CountedBase
+{
+    public override string EventType => "CountedDerived";
 }
 
 public sealed class ThreeHandlerEvent : IEvent
@@ -101,6 +129,25 @@ public sealed class CountingHandlerTwo(Recorder recorder) : IEventHandler<ThreeH
 public sealed class CountingHandlerThree(Recorder recorder) : IEventHandler<ThreeHandlerEvent>
 {
     public ValueTask HandleAsync(ThreeHandlerEvent @event, CancellationToken cancellationToken = default)
+    {
+        recorder.Count++;
+        return default;
+    }
+}
+[EventHandler]
+public sealed class CountingBaseHandler(Recorder recorder) : IEventHandler<CountedBase>
+{
+    public ValueTask HandleAsync(CountedBase @event, CancellationToken cancellationToken = default)
+    {
+        recorder.Count++;
+        return default;
+    }
+}
+
+[EventHandler]
+public sealed class CountingDerivedHandler(Recorder recorder) : IEventHandler<CountedDerived>
+{
+    public ValueTask HandleAsync(CountedDerived @event, CancellationToken cancellationToken = default)
     {
         recorder.Count++;
         return default;

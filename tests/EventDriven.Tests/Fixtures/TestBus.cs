@@ -14,6 +14,7 @@ internal static class TestBus
     public static IServiceCollection AddTestState(this IServiceCollection services)
     {
         services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>().AddSingleton<InboxLog>().AddSingleton<Dispatch.ProbeScript>();
+        services.AddSingleton<Dispatch.PolymorphicLog>();
         services.AddSingleton<Dispatch.LifetimeLog>().AddScoped<Dispatch.UnitOfWork>();
         services.TryAddSingleton<Dispatch.TenantSettings>();
         services.TryAddSingleton<IInbox>(static _ => new InMemoryInbox());
