@@ -158,8 +158,51 @@ namespace EventDriven.Generators
                     return (null, location);
                 }
 
-                Optional<object?> constant = compilation.GetSemanticModel(declaration.SyntaxTree).GetConstantValue(expression, cancellationToken);
+                SemanticModel model = compilation.GetSemanticModel(declaration.SyntaxTree);
+                if (!eventType.IsGenericOrInGeneric() && TypeNameOfInstance(expression, model, cancellationToken) is { } member)
+                {
+                    // 'EventType => GetType().Name' (usually on a base class): a constant per concrete type, known here.
+                    return (member == "Name" ? eventType.MetadataName : ClrFullName(eventType), location);
+                }
+
+                Optional<object?> constant = model.GetConstantValue(expression, cancellationToken);
                 return constant.HasValue && constant.Value is string name && name.Trim().Length > 0 ? (name, location) : (null, location);
+            }
+
+            /// <summary>
+            /// "Name" or "FullName" when <paramref name="expression"/> is <c>GetType().Name</c> or <c>GetType().FullName</c> (with
+            /// <c>this.</c> or a <c>!</c>) on the instance itself, whose value for a concrete non-generic type is known at compile time.
+            /// </summary>
+            private static string? TypeNameOfInstance(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+            {
+                if (expression is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed)
+                {
+                    expression = suppressed.Operand;
+                }
+
+                if (expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Name" or "FullName" } access
+                    || access.Expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } invocation
+                    || invocation.Expression is not (IdentifierNameSyntax { Identifier.ValueText: "GetType" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "GetType" })
+                    || model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { ContainingType.SpecialType: SpecialType.System_Object }
+                    || model.GetSymbolInfo(access, cancellationToken).Symbol is not IPropertySymbol { ContainingType: { } declaring }
+                    || declaring.ToDisplayString() is not ("System.Type" or "System.Reflection.MemberInfo"))
+                {
+                    return null;
+                }
+
+                return access.Name.Identifier.ValueText;
+            }
+
+            /// <summary><c>Type.FullName</c> of a non-generic type (a generic one's carries its arguments, and every closed type shares its Name): namespace, then containing types joined by '+'.</summary>
+            private static string ClrFullName(INamedTypeSymbol type)
+            {
+                string name = type.MetadataName;
+                for (INamedTypeSymbol? containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+                {
+                    name = containing.MetadataName + "+" + name;
+                }
+
+                return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
             }
 
             /// <summary>The most derived non-static <c>EventType</c> property that implements <c>IEvent.EventType</c> (overrides included).</summary>

@@ -6,6 +6,7 @@ using EventDriven.Reliability;
 using EventDriven.Ring;
 using EventDriven.Store;
 using EventDriven.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven;
 
@@ -306,11 +307,49 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             if (_consumers is { } consumers)
             {
                 await consumers.StopAsync(_options.StopTimeout, cancellationToken).ConfigureAwait(false);
+                LogAbandoned(consumers);
             }
         }
         finally
         {
             _state = Stopped;
+        }
+    }
+
+    /// <summary>Events accepted but given up by the stop timeout, by id and type (those still readable), as <see cref="LogAbandoned"/> logged them.</summary>
+    public IReadOnlyList<AbandonedEvent> AbandonedEvents => _consumers?.AbandonedEvents ?? [];
+
+    /// <summary>Names every event the stop gave up, so an operator can re-publish them: a count alone says that something was lost, not what.</summary>
+    private void LogAbandoned(ConsumerGroup consumers)
+    {
+        long abandoned = consumers.Abandoned;
+        if (abandoned == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_services.GetService(typeof(ILoggerFactory)) is not ILoggerFactory loggers)
+            {
+                return;
+            }
+
+            ILogger logger = loggers.CreateLogger("EventDriven.EventBus");
+            AbandonedEvent[] named = consumers.AbandonedEvents;
+            foreach (AbandonedEvent @event in named)
+            {
+                BusLog.EventAbandoned(logger, @event.EventId, @event.EventType, @event.ClrType, null);
+            }
+
+            if (abandoned > named.Length)
+            {
+                BusLog.EventsAbandonedUnnamed(logger, abandoned - named.Length, null);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped by the container's own disposal, after the logging was: AbandonedEvents and the counter still say it.
         }
     }
 

@@ -117,7 +117,7 @@ public sealed class EventTypeCatalogTests
     }
 
     [Theory]
-    [InlineData("public string EventType => GetType().Name;")]
+    [InlineData("public string EventType => GetType().AssemblyQualifiedName!;")]
     [InlineData("public string EventType { get; init; } = \"Named\";")]
     [InlineData("public string EventType => \"Na\" + Suffix;")]
     public void Name_NotACompileTimeConstant_IsNullAndReportsEDG008OnTheProperty(string eventTypeMember)
@@ -137,6 +137,56 @@ public sealed class EventTypeCatalogTests
         Assert.Equal("EventType of 'Shop.Named' is not a compile-time constant; the store learns its name from the first instance it writes, so reading in a fresh process fails until then", diagnostic.GetMessage());
         Assert.Equal("EventType", Text(output, diagnostic));
         Assert.Contains("EventTypeDescriptor(typeof(global::Shop.Named), null, 1)", output.Sources["EventTypeCatalog.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GetType().Name", "Paid", "Shipped")]
+    [InlineData("this.GetType().Name", "Paid", "Shipped")]
+    [InlineData("GetType().FullName!", "Shop.Paid", "Shop.Outer+Shipped")]
+    public void Name_GetTypeNameOnTheBase_IsTheConstantOfEachConcreteType_WithoutEDG008(string expression, string paid, string shipped)
+    {
+        GeneratorOutput output = RunWithEvent($$"""
+            public abstract record IntegrationEvent(Guid Id, DateTimeOffset OccurredAt) : IEvent
+            {
+                public string EventType => {{expression}};
+                public string Source => "Shop";
+            }
+
+            public sealed record Paid(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt);
+
+            public static class Outer
+            {
+                public sealed record Shipped(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt);
+            }
+            """, handled: ["Paid", "Outer.Shipped"]);
+
+        Assert.Empty(output.Result.Diagnostics);
+        string catalog = output.Sources["EventTypeCatalog.g.cs"];
+        Assert.Contains("EventTypeDescriptor(typeof(global::Shop.Paid), \"" + paid + "\", 1)", catalog, StringComparison.Ordinal);
+        Assert.Contains("EventTypeDescriptor(typeof(global::Shop.Outer.Shipped), \"" + shipped + "\", 1)", catalog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Name_GetTypeNameOnTheBase_OfTwoTypesWithOneShortName_ReportsEDG009()
+    {
+        GeneratorOutput output = RunWithEvent("""
+            public abstract record IntegrationEvent(Guid Id, DateTimeOffset OccurredAt) : IEvent
+            {
+                public string EventType => GetType().Name;
+                public string Source => "Shop";
+            }
+
+            public sealed record Paid(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt);
+
+            public static class Ordering
+            {
+                public sealed record Paid(Guid Id, DateTimeOffset OccurredAt) : IntegrationEvent(Id, OccurredAt);
+            }
+            """, handled: ["Paid", "Ordering.Paid"]);
+
+        Diagnostic diagnostic = Assert.Single(output.Result.Diagnostics);
+        Assert.Equal("EDG009", diagnostic.Id);
+        Assert.Contains("both name their EventType 'Paid'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +276,8 @@ public sealed class EventTypeCatalogTests
             {
                 public sealed record Named(Guid Id, DateTimeOffset OccurredAt) : IEvent
                 {
-                    public string EventType => GetType().Name;
+                    public static string Suffix = "d";
+                    public string EventType => "Name" + Suffix;
                     public string Source => "Shop";
                 }
 

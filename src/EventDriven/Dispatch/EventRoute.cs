@@ -17,7 +17,7 @@ namespace EventDriven.Dispatch;
 internal sealed class EventRoute<TEvent> : RouteBase
     where TEvent : IEvent
 {
-    private static readonly string s_eventTypeName = typeof(TEvent).Name;
+    private static readonly string s_eventTypeName = Diagnostics.TelemetryNames.Of(typeof(TEvent));
 
     private readonly EventDispatcher<TEvent>? _own;
     private EventDispatcher<TEvent>? _generated; // _own, or _own with the handlers of base types (set before the route is published)
@@ -48,7 +48,7 @@ internal sealed class EventRoute<TEvent> : RouteBase
     /// </summary>
     public static EventRoute<TEvent> ForRuntimeType(Type runtimeType, IReadOnlyList<RouteBase> inherited)
     {
-        var route = new EventRoute<TEvent>(dispatcher: null, runtimeType, runtimeType.Name);
+        var route = new EventRoute<TEvent>(dispatcher: null, runtimeType, Diagnostics.TelemetryNames.Of(runtimeType));
         route.Inherit(inherited);
         return route;
     }

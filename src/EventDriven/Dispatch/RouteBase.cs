@@ -6,7 +6,7 @@ namespace EventDriven.Dispatch;
 /// <summary>The type-erased face of <see cref="EventRoute{TEvent}"/>: a ring slot holds one, and the consumer calls it without knowing the event type.</summary>
 internal abstract class RouteBase
 {
-    /// <summary>Creates the route of <paramref name="eventType"/>, whose CLR name is <paramref name="eventTypeName"/>.</summary>
+    /// <summary>Creates the route of <paramref name="eventType"/>, tagged <paramref name="eventTypeName"/> in metrics and spans.</summary>
     protected RouteBase(Type eventType, string eventTypeName)
     {
         EventType = eventType;
@@ -16,7 +16,7 @@ internal abstract class RouteBase
     /// <summary>The event type this route carries.</summary>
     public Type EventType { get; }
 
-    /// <summary>The event's CLR type name: the metrics tag (known without an event instance at hand). A field, not a virtual property: the publish path reads it.</summary>
+    /// <summary>The metrics and span tag of the event type: its stable <see cref="IEvent.EventType"/> name, else its full CLR name (known without an instance at hand). A field, not a virtual property: the publish path reads it.</summary>
     public string EventTypeName { get; }
 
     /// <summary>What publishing does when the ring is full, for this event type.</summary>

@@ -42,6 +42,9 @@ internal sealed class ConsumerGroup
 
     public long Abandoned => _processors.Sum(static p => p.Abandoned);
 
+    /// <summary>The abandoned events still readable when they were given up, by id and type, partition by partition.</summary>
+    public Diagnostics.AbandonedEvent[] AbandonedEvents => [.. _processors.SelectMany(static p => p.AbandonedEvents)];
+
     public long Faults => _processors.Sum(static p => p.Faults);
 
     public long Depth => Rings.Sum(static r => r.Depth);

@@ -59,7 +59,7 @@ internal sealed class DispatchStage(EventDrivenMetrics metrics) : IConsumerStage
             {
                 if (abort.IsCancellationRequested)
                 {
-                    consumer.Abandon(to - sequence + 1);
+                    consumer.Abandon(sequence, to);
                     return false;
                 }
 
@@ -85,7 +85,7 @@ internal sealed class DispatchStage(EventDrivenMetrics metrics) : IConsumerStage
                 }
                 else if (!WaitSlow(consumer, dispatch, abort))
                 {
-                    consumer.Abandon(to - sequence + 1);
+                    consumer.Abandon(sequence, to);
                     return false;
                 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using EventDriven.Dispatch;
@@ -34,6 +35,7 @@ internal sealed class EventProcessor
     private volatile bool _stopRequested;
     private long _position = -1;
     private long _abandoned;
+    private readonly ConcurrentQueue<Diagnostics.AbandonedEvent> _abandonedEvents = new();
     private long _faults;
 
     /// <summary>Creates the consumer of <paramref name="ring"/>; every batch goes through <paramref name="stages"/> in order.</summary>
@@ -62,8 +64,35 @@ internal sealed class EventProcessor
     /// </summary>
     public static bool IsConsumerOf(EventRing ring) => s_consuming.Value == ring;
 
-    /// <summary>Counts events a stage leaves undispatched because the stop timeout ended its batch.</summary>
-    public void Abandon(long count) => Interlocked.Add(ref _abandoned, count);
+    /// <summary>The abandoned events that were still readable in their slots, by id and type.</summary>
+    public IEnumerable<Diagnostics.AbandonedEvent> AbandonedEvents => _abandonedEvents;
+
+    /// <summary>
+    /// Counts and records ring slots <paramref name="from"/>..<paramref name="to"/>, which a stage leaves unfinished because the stop
+    /// timeout ended its batch. Called before the slots are freed, so each event is still there to be named.
+    /// </summary>
+    public void Abandon(long from, long to)
+    {
+        for (long sequence = from; sequence <= to; sequence++)
+        {
+            if (_ring.SlotAt(sequence).Route is { } route)
+            {
+                IEvent @event = route.ReadEvent(_ring, sequence);
+                _abandonedEvents.Enqueue(new Diagnostics.AbandonedEvent(@event.Id, @event.EventType, route.EventType.FullName ?? route.EventTypeName));
+            }
+        }
+
+        Interlocked.Add(ref _abandoned, Math.Max(0, to - from + 1));
+    }
+
+    /// <summary>Everything claimed after what the loop consumed: the published events by name, those publishers were still writing by count.</summary>
+    private void AbandonRemaining()
+    {
+        long from = _sequencer.ConsumedSequence + 1;
+        long published = _sequencer.HighestPublished(from);
+        Abandon(from, published);
+        Interlocked.Add(ref _abandoned, Math.Max(0, _sequencer.ClaimedSequence - Math.Max(published, from - 1)));
+    }
 
     /// <summary>Counts an exception a stage survived that was not a handler failure.</summary>
     public void CountFault() => Interlocked.Increment(ref _faults);
@@ -139,7 +168,7 @@ internal sealed class EventProcessor
 
                     if (abort.IsCancellationRequested)
                     {
-                        Abandon(Math.Max(0, _sequencer.ClaimedSequence - _sequencer.ConsumedSequence));
+                        AbandonRemaining();
                         return;
                     }
 
@@ -158,7 +187,7 @@ internal sealed class EventProcessor
                     }
 
                     _sequencer.MarkConsumed(available);
-                    Abandon(Math.Max(0, _sequencer.ClaimedSequence - _sequencer.ConsumedSequence));
+                    AbandonRemaining();
                     return;
                 }
 

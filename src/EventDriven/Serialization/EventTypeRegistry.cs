@@ -135,7 +135,7 @@ public sealed class EventTypeRegistry
         {
             if (entry.Name is null)
             {
-                entry = Register(type, name, entry.SchemaVersion, entry.ExplicitTypeInfo);
+                entry = Register(type, name, entry.SchemaVersion, entry.ExplicitTypeInfo, learnedFrom: @event);
             }
             else if (!string.Equals(entry.Name, name, StringComparison.Ordinal))
             {
@@ -146,7 +146,7 @@ public sealed class EventTypeRegistry
         }
 
         // Not generated (e.g. only published, never handled): usable when the JSON options can describe it.
-        return Register(type, name, 1, typeInfo: null);
+        return Register(type, name, 1, typeInfo: null, learnedFrom: @event);
     }
 
     internal bool TryGetByName(string name, out Entry entry)
@@ -217,7 +217,8 @@ public sealed class EventTypeRegistry
         return false;
     }
 
-    private Entry Register(Type type, string? name, int schemaVersion, JsonTypeInfo? typeInfo)
+    // learnedFrom: the event whose instance told the name, when the registration is learned while serializing it.
+    private Entry Register(Type type, string? name, int schemaVersion, JsonTypeInfo? typeInfo, IEvent? learnedFrom = null)
     {
         lock (_gate)
         {
@@ -228,6 +229,14 @@ public sealed class EventTypeRegistry
 
             if (name is not null && _byName.TryGetValue(name, out Entry? existing) && existing.ClrType != type)
             {
+                if (learnedFrom is not null)
+                {
+                    // A property of this event, not of the store: permanent, so the event is set aside at once instead of retried.
+                    throw new EventSerializationException(
+                        $"Event {learnedFrom.Id} of type {type.FullName} names its EventType '{name}', which is already the name of {existing.ClrType.FullName}. " +
+                        "Stored events are read back by this name, so it must be unique: give one of the types another EventType (for example its full name), or register it with EventTypeRegistry.AddAlias when it replaced the other.");
+                }
+
                 throw new InvalidOperationException($"Two event types are named '{name}': {existing.ClrType.FullName} and {type.FullName}. Stored events are read back by this name, so it must be unique.");
             }
 

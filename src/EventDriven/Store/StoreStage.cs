@@ -23,7 +23,7 @@ internal sealed class StoreStage(EventStoreWriter writer, EventStorage when) : I
         {
             if (when == EventStorage.BeforeDispatch)
             {
-                consumer.Abandon(to - from + 1); // not stored, so not handled either
+                consumer.Abandon(from, to); // not stored, so not handled either
             }
 
             return false;

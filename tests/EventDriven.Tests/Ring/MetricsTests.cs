@@ -52,4 +52,42 @@ public sealed class MetricsTests
             Assert.Contains("eventdriven.handler=EventDriven.Tests.Fixtures.FlakyHandler", tags);
         }
     }
+
+    [Fact]
+    public async Task Meter_TagsEventsByTheirStableName_SoTwoTypesWithOneShortNameAreTwoSeries()
+    {
+        var tags = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "EventDriven" && instrument.Name == "eventdriven.events.published")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, measurementTags, _) =>
+        {
+            lock (tags)
+            {
+                foreach (KeyValuePair<string, object?> tag in measurementTags)
+                {
+                    tags.Add($"{tag.Key}={tag.Value}");
+                }
+            }
+        });
+        listener.Start();
+
+        await using ServiceProvider services = TestBus.CreateRing();
+        var bus = services.GetRequiredService<EventBus>();
+        await bus.PublishAsync(new Ordering.OrderPaidCopy(Guid.NewGuid()));
+        await bus.PublishAsync(new Billing.OrderPaidCopy(Guid.NewGuid()));
+        await bus.StopAsync();
+
+        lock (tags)
+        {
+            Assert.Contains("messaging.destination.name=ordering.order-paid", tags);
+            Assert.Contains("messaging.destination.name=billing.order-paid", tags);
+            Assert.DoesNotContain("messaging.destination.name=OrderPaidCopy", tags);
+        }
+    }
 }

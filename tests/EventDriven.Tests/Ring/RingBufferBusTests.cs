@@ -1,6 +1,7 @@
 using EventDriven.Reliability;
 using EventDriven.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventDriven.Tests.Ring;
 
@@ -244,6 +245,42 @@ public sealed class RingBufferBusTests
 
         Assert.Same(stop, finished);
         Assert.Equal(1, bus.Counters.Abandoned); // the stuck event was cancelled, and it is counted, not silently forgotten
+    }
+
+    [Fact]
+    public async Task Stop_ThatGivesUp_NamesAndLogsEveryEventItAbandoned()
+    {
+        var logs = new CapturingLoggerProvider();
+        var collection = new ServiceCollection();
+        collection.AddTestState();
+        collection.AddLogging(logging => logging.AddProvider(logs));
+        collection.AddEventDriven(o =>
+        {
+            o.RingBufferCapacity = 16;
+            o.StopTimeout = TimeSpan.FromMilliseconds(200); // the stuck handler waits for cancellation: the stop gives up whatever the machine's speed
+        });
+        await using ServiceProvider services = collection.BuildServiceProvider();
+        var bus = services.GetRequiredService<EventBus>();
+        var stuck = new StockCounted(1);
+        var behind = new[] { new Tick(0, 1, Guid.Empty), new Tick(0, 2, Guid.Empty) };
+
+        await bus.PublishAsync(stuck);
+        foreach (Tick tick in behind)
+        {
+            await bus.PublishAsync(tick);
+        }
+
+        await bus.StopAsync();
+
+        Guid[] expected = [stuck.Id, .. behind.Select(static t => t.Id)];
+        Assert.Equal(3, bus.Counters.Abandoned);
+        Assert.Equal(expected, bus.AbandonedEvents.Select(static e => e.EventId));
+        Assert.Equal(["StockCounted", "Tick", "Tick"], bus.AbandonedEvents.Select(static e => e.EventType));
+        string[] logged = [.. logs.Messages.Where(static m => m.EventName == "EventAbandoned").Select(static m => m.Message)];
+        Assert.Equal(3, logged.Length);
+        Assert.All(expected.Zip(logged), pair => Assert.Contains(pair.First.ToString(), pair.Second, StringComparison.Ordinal));
+        Assert.Contains("(Tick, EventDriven.Tests.Fixtures.Tick)", logged[1], StringComparison.Ordinal);
+        Assert.Empty(services.GetRequiredService<TickLog>().Seen); // behind the stuck event: never handled, and said so
     }
 
     [Fact]

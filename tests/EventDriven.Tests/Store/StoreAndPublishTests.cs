@@ -203,6 +203,39 @@ public sealed class StoreAndPublishTests
         Assert.Equal(1, bus.Counters.StoreRejected);
     }
 
+    [Fact]
+    public async Task An_event_whose_name_is_already_another_types_is_dead_lettered_at_once_with_the_reason_never_retried()
+    {
+        // The store's registry names CouponApplied; ImpostorCoupon claims the same name at run time (its copy of a contract, say).
+        InMemoryEventStore store = StoreTestJson.CreateStore();
+        var letters = new InMemoryDeadLetterSink();
+        var clock = new Sagas.ManualTimeProvider();
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton<IEventStore>(store).AddSingleton<IDeadLetterSink>(letters).AddSingleton<TimeProvider>(clock);
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = DispatchMode.Inline;
+            o.EventStorage = EventStorage.BeforeDispatch;
+            o.StoreRetryPolicy = new RetryPolicy(MaxRetries: 5, InitialBackoff: TimeSpan.FromMinutes(1));
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        var coupon = new CouponApplied("REAL");
+        var impostor = new ImpostorCoupon("FAKE");
+
+        await bus.PublishAsync(coupon);
+        ValueTask publish = bus.PublishAsync<IEvent>(impostor);
+
+        Assert.True(publish.IsCompleted); // no back-off waits on the (never advanced) clock: a permanent refusal is not retried
+        await publish;
+        DeadLetter letter = Assert.Single(letters.Letters);
+        Assert.Equal(("EventDriven.EventStore", 1, impostor.Id), (letter.HandlerName, letter.Attempts, letter.Event.Id));
+        EventSerializationException reason = Assert.IsType<EventSerializationException>(letter.Exception);
+        Assert.Contains("EventDriven.Tests.Store.ImpostorCoupon names its EventType 'CouponApplied', which is already the name of EventDriven.Tests.Fixtures.CouponApplied", reason.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, 1L), (bus.Counters.Stored, bus.Counters.StoreRejected));
+        Assert.Equal([coupon.Id], (await ReadAllAsync(store)).Select(static e => e.EventId));
+    }
+
     [Theory]
     [InlineData(EventStorage.BeforeDispatch)]
     [InlineData(EventStorage.AfterDispatch)]
@@ -324,4 +357,13 @@ public sealed class StoreAndPublishTests
 
         public ValueTask<long> GetLastPositionAsync(CancellationToken cancellationToken = default) => inner.GetLastPositionAsync(cancellationToken);
     }
+}
+
+/// <summary>Another type that says its name is <c>CouponApplied</c>: published only as <see cref="IEvent"/>, so no catalog names it.</summary>
+public sealed record ImpostorCoupon(string Code) : IEvent
+{
+    public Guid Id { get; init; } = Guid.NewGuid();
+    public DateTimeOffset OccurredAt { get; init; } = DateTimeOffset.UnixEpoch;
+    public string EventType => "CouponApplied";
+    public string Source => "Tests";
 }
