@@ -153,12 +153,38 @@ namespace EventDriven.Generators
                         WriteCollection(w, "CreateIReadOnlyDictionaryInfo", t, type, withCreator: false);
                         break;
                     case JsonTypeKind.Object:
-                        WriteObject(w, t, type.Object!);
+                        WriteObject(w, t, type.Object!, method);
                         break;
                 }
 
                 w.CloseBrace();
+                if (type.Kind == JsonTypeKind.Object)
+                {
+                    WriteBackingFieldAccessors(w, type.Object!, method);
+                }
             }
+
+            /// <summary>
+            /// One <c>UnsafeAccessor</c> per get-only auto-property: a ref to its backing field, reached without reflection (AOT-safe),
+            /// so the event read back carries the value that was written, not its initializer's new one.
+            /// </summary>
+            private static void WriteBackingFieldAccessors(SourceWriter w, JsonObjectSpec spec, string method)
+            {
+                foreach (JsonPropertySpec property in spec.Properties)
+                {
+                    if (property.BackingField is null)
+                    {
+                        continue;
+                    }
+
+                    string target = spec.IsValueType ? "ref " + property.DeclaringTypeName + " target" : property.DeclaringTypeName + " target";
+                    w.Line()
+                        .Line("[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = " + Literals.String(property.BackingField) + ")]")
+                        .Line("private static extern ref " + property.TypeName + " " + AccessorName(method, property) + "(" + target + ");");
+                }
+            }
+
+            private static string AccessorName(string method, JsonPropertySpec property) => method + "_" + property.Name + "_Field";
 
             /// <summary>Interfaces get no creator: System.Text.Json reads them into a <c>List&lt;T&gt;</c> or <c>Dictionary&lt;string, T&gt;</c>.</summary>
             private static void WriteCollection(SourceWriter w, string factory, string t, JsonTypeSpec type, bool withCreator)
@@ -168,7 +194,7 @@ namespace EventDriven.Generators
                 w.Line("return " + Services + factory + "<" + typeArguments + ">(options, " + values + ");");
             }
 
-            private static void WriteObject(SourceWriter w, string t, JsonObjectSpec spec)
+            private static void WriteObject(SourceWriter w, string t, JsonObjectSpec spec, string method)
             {
                 w.Line("var info = new " + Metadata + "JsonObjectInfoValues<" + t + ">")
                     .OpenBrace();
@@ -208,7 +234,11 @@ namespace EventDriven.Generators
                 foreach (JsonPropertySpec property in spec.Properties)
                 {
                     string p = property.TypeName;
-                    string setter = !property.HasPublicSetter
+                    string setter = property.BackingField is not null
+                        ? spec.IsValueType
+                            ? "static (obj, value) => " + AccessorName(method, property) + "(ref global::System.Runtime.CompilerServices.Unsafe.Unbox<" + t + ">(obj)) = value!"
+                            : "static (obj, value) => " + AccessorName(method, property) + "((" + property.DeclaringTypeName + ")obj) = value!"
+                        : !property.HasPublicSetter
                         ? "null"
                         : spec.IsValueType
                             ? "static (obj, value) => global::System.Runtime.CompilerServices.Unsafe.Unbox<" + t + ">(obj)." + property.Name + " = value!"

@@ -188,7 +188,8 @@ namespace EventDriven.Generators
                         Name(current),
                         property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false },
                         property.IsVirtual || property.IsAbstract || property.IsOverride,
-                        ignoreCondition)));
+                        ignoreCondition,
+                        BackingFieldOf(property, current))));
                 }
             }
 
@@ -236,6 +237,28 @@ namespace EventDriven.Generators
                     parameters.ToEquatableArray(),
                     properties.Select(static p => p.Spec).ToEquatableArray()));
             return true;
+        }
+
+        /// <summary>
+        /// The backing field of a get-only auto-property declared in source on a non-generic type (the ones an initializer like
+        /// <c>= Guid.NewGuid()</c> would otherwise give a new value on every read); null for anything with a setter or a body.
+        /// </summary>
+        private static string? BackingFieldOf(IPropertySymbol property, INamedTypeSymbol declaring)
+        {
+            if (property.SetMethod is not null || property.IsStatic || declaring.IsGenericType || declaring.ContainingType is { IsGenericType: true })
+            {
+                return null;
+            }
+
+            foreach (ISymbol member in declaring.GetMembers())
+            {
+                if (member is IFieldSymbol field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+                {
+                    return field.Name;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>

@@ -142,9 +142,31 @@ public sealed class EventTypeCatalogRoundTripTests
                 public required string Actor { get; init; }
             }
 
-            [EventHandler]
-            public sealed class Sink : IEventHandler<Everything>, IEventHandler<Shipped>, IEventHandler<Counted>, IEventHandler<Defaulted>
+            // The README's shape: identity in get-only auto-properties with initializers, which must come back as written.
+            public sealed record Submitted(Guid OrderId, decimal Total) : IEvent
             {
+                public Guid Id { get; } = Guid.NewGuid();
+                public DateTimeOffset OccurredAt { get; } = DateTimeOffset.UtcNow;
+                public string EventType => "Submitted";
+                public string Source => "Wide";
+            }
+
+            // The reference applications' shape: the base class assigns identity and time, the derived record carries the data.
+            public abstract record IntegrationEvent : IEvent
+            {
+                public Guid Id { get; } = Guid.NewGuid();
+                public DateTimeOffset OccurredAt { get; } = DateTimeOffset.UtcNow;
+                public string EventType => GetType().Name;
+                public string Source => "Wide";
+            }
+
+            public sealed record StockConfirmed(int OrderNumber) : IntegrationEvent;
+
+            [EventHandler]
+            public sealed class Sink : IEventHandler<Everything>, IEventHandler<Shipped>, IEventHandler<Counted>, IEventHandler<Defaulted>, IEventHandler<Submitted>, IEventHandler<StockConfirmed>
+            {
+                public System.Threading.Tasks.ValueTask HandleAsync(Submitted @event, System.Threading.CancellationToken cancellationToken = default) => default;
+                public System.Threading.Tasks.ValueTask HandleAsync(StockConfirmed @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(Everything @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(Shipped @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(Counted @event, System.Threading.CancellationToken cancellationToken = default) => default;
@@ -194,6 +216,8 @@ public sealed class EventTypeCatalogRoundTripTests
                         new Shipped(new Guid("22222222-2222-2222-2222-222222222222"), at, "DHL", 3) { Tracking = "T-1" },
                         new Counted(new Guid("33333333-3333-3333-3333-333333333333"), at, 5, Priority.High),
                         new Defaulted("why") { Id = new Guid("44444444-4444-4444-4444-444444444444"), OccurredAt = at, Actor = "me" },
+                        new Submitted(Guid.NewGuid(), 42.5m),
+                        new StockConfirmed(7),
                     };
 
                     var lines = new List<string>();
@@ -221,7 +245,10 @@ public sealed class EventTypeCatalogRoundTripTests
     {
         string[] lines = CompileAndRun();
 
-        Assert.Equal(["Everything|True", "Shipped|True", "Counted|True", "Defaulted|True"], lines.Select(static l => string.Join('|', l.Split('|').Take(2))));
+        // Submitted and StockConfirmed: read back with the Id and OccurredAt they were written with, not their initializers' new ones.
+        Assert.Equal(
+            ["Everything|True", "Shipped|True", "Counted|True", "Defaulted|True", "Submitted|True", "StockConfirmed|True"],
+            lines.Select(static l => string.Join('|', l.Split('|').Take(2))));
         string everything = lines[0];
         Assert.Contains("\"renamed\":\"r\"", everything, StringComparison.Ordinal);
         Assert.DoesNotContain("Ignored", everything, StringComparison.Ordinal);

@@ -9,6 +9,10 @@ namespace EventDriven.Generators.Model
     /// <param name="HasPublicSetter">A public <c>set</c> (not <c>init</c>): the generated setter assigns it after creation.</param>
     /// <param name="IsVirtual">Declared virtual, abstract or override.</param>
     /// <param name="IgnoreCondition">From <c>[JsonIgnore(Condition = ...)]</c>, the enum member name; null when absent.</param>
+    /// <param name="BackingField">
+    /// The compiler's backing field of a get-only auto-property (<c>Id { get; } = Guid.NewGuid()</c>), which the generated setter writes
+    /// through an <c>UnsafeAccessor</c>, so an event read back keeps the value it was written with; null for every other property.
+    /// </param>
     internal sealed record JsonPropertySpec(
         string Name,
         string TypeName,
@@ -16,5 +20,6 @@ namespace EventDriven.Generators.Model
         string DeclaringTypeName,
         bool HasPublicSetter,
         bool IsVirtual,
-        string? IgnoreCondition);
+        string? IgnoreCondition,
+        string? BackingField = null);
 }
