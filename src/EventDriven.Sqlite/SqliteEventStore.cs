@@ -32,7 +32,7 @@ namespace EventDriven.Sqlite;
 /// </remarks>
 public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposable
 {
-    private const string Columns = "position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload";
+    private const string Columns = StoredEventRows.Columns;
 
     private readonly int _maxEventSize;
     private readonly int _readPageSize;
@@ -242,18 +242,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
         await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            page.Add(new StoredEvent(
-                Position: reader.GetInt64(0),
-                StreamId: reader.GetString(1),
-                StreamVersion: reader.GetInt64(2),
-                EventId: reader.GetGuid(3),
-                EventType: reader.GetString(4),
-                SchemaVersion: reader.GetInt32(5),
-                OccurredAt: new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
-                CausationId: reader.IsDBNull(7) ? null : reader.GetGuid(7),
-                CorrelationId: reader.IsDBNull(8) ? null : reader.GetGuid(8),
-                Metadata: reader.IsDBNull(9) ? null : reader.GetString(9),
-                Payload: reader.IsDBNull(10) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(10)));
+            page.Add(StoredEventRows.Read(reader));
         }
     }
 

@@ -36,3 +36,7 @@ public sealed class EventSchemaVersionException(StoredEvent stored, int knownVer
 /// <summary>The payload is not valid for the event type (truncated, not JSON, wrong shape).</summary>
 public sealed class CorruptEventPayloadException(StoredEvent stored, Exception? innerException)
     : EventDeserializationException(stored, $"the payload is not a valid '{stored.EventType}': {innerException?.Message ?? "it deserialized to null"}", innerException);
+
+/// <summary>The store could not read a column of the row itself (a malformed id, a payload of the wrong type): see <see cref="StoredEvent.Unreadable"/>.</summary>
+public sealed class CorruptEventRowException(StoredEvent stored)
+    : EventDeserializationException(stored, $"the row is malformed: {stored.Unreadable}.");

@@ -40,6 +40,11 @@ public sealed class JsonEventSerializer(EventTypeRegistry registry) : IEventSeri
     public IEvent Deserialize(StoredEvent stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        if (stored.Unreadable is not null)
+        {
+            throw new CorruptEventRowException(stored);
+        }
+
         if (!Registry.TryGetByName(stored.EventType, out EventTypeRegistry.Entry entry))
         {
             throw new UnknownEventTypeException(stored);

@@ -26,4 +26,13 @@ public sealed record StoredEvent(
     Guid? CausationId,
     Guid? CorrelationId,
     string? Metadata,
-    ReadOnlyMemory<byte> Payload);
+    ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>
+    /// Null for a sound row. Otherwise what the store could not read from this row (for example
+    /// <c>event_id: a 3-byte blob is not a GUID</c>); the columns it names hold defaults, and
+    /// <see cref="Serialization.IEventSerializer.Deserialize"/> fails for this row alone with a
+    /// <see cref="Serialization.CorruptEventRowException"/>. The store still returns the row, so readers go on past it.
+    /// </summary>
+    public string? Unreadable { get; init; }
+}
