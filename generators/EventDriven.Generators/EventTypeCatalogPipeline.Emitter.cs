@@ -108,6 +108,11 @@ namespace EventDriven.Generators
                     WriteCreate(w, type.Value, methods[type.Key]);
                 }
 
+                if (types.Values.Any(static t => t.Kind == JsonTypeKind.Custom || t.Object?.Properties.Any(static p => p.Converter is not null) == true))
+                {
+                    WriteExpandConverter(w);
+                }
+
                 w.CloseBrace().CloseBrace();
                 return w.ToString();
             }
@@ -155,6 +160,9 @@ namespace EventDriven.Generators
                     case JsonTypeKind.Object:
                         WriteObject(w, t, type.Object!, method);
                         break;
+                    case JsonTypeKind.Custom:
+                        w.Line("return " + Services + "CreateValueInfo<" + t + ">(options, " + ExpandConverterMethod + "<" + t + ">(" + type.Converter + ", options));");
+                        break;
                 }
 
                 w.CloseBrace();
@@ -183,6 +191,16 @@ namespace EventDriven.Generators
                         .Line("private static extern ref " + property.TypeName + " " + AccessorName(method, property) + "(" + target + ");");
                 }
             }
+
+            private const string ExpandConverterMethod = "ExpandConverter";
+
+            /// <summary>What System.Text.Json's own source generator does with a <c>[JsonConverter]</c>: a factory makes the converter for the type.</summary>
+            private static void WriteExpandConverter(SourceWriter w)
+                => w.Line()
+                    .Line("private static global::System.Text.Json.Serialization.JsonConverter<T> " + ExpandConverterMethod + "<T>(global::System.Text.Json.Serialization.JsonConverter converter, " + Options + " options)")
+                    .Line("    => converter is global::System.Text.Json.Serialization.JsonConverterFactory factory")
+                    .Line("        ? (global::System.Text.Json.Serialization.JsonConverter<T>)factory.CreateConverter(typeof(T), options)!")
+                    .Line("        : (global::System.Text.Json.Serialization.JsonConverter<T>)converter;");
 
             private static string AccessorName(string method, JsonPropertySpec property) => method + "_" + property.Name + "_Field";
 
@@ -253,8 +271,13 @@ namespace EventDriven.Generators
                         .Line("Setter = " + setter + ",")
                         .Line("PropertyName = " + Literals.String(property.Name) + ",")
                         .Line("JsonPropertyName = " + Literals.StringOrNull(property.JsonName) + ",")
-                        .Line("IgnoreCondition = " + (property.IgnoreCondition is null ? "null" : "global::System.Text.Json.Serialization.JsonIgnoreCondition." + property.IgnoreCondition) + ",")
-                        .CloseBrace("),");
+                        .Line("IgnoreCondition = " + (property.IgnoreCondition is null ? "null" : "global::System.Text.Json.Serialization.JsonIgnoreCondition." + property.IgnoreCondition) + ",");
+                    if (property.Converter is not null)
+                    {
+                        w.Line("Converter = " + ExpandConverterMethod + "<" + p + ">(" + property.Converter + ", options),");
+                    }
+
+                    w.CloseBrace("),");
                 }
 
                 w.CloseBrace(",")

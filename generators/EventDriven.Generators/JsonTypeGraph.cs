@@ -97,6 +97,10 @@ namespace EventDriven.Generators
                 case IArrayTypeSymbol { Rank: 1 } array:
                     return TryDescribe(array.ElementType, path + "[]", location)
                         && Add(key, JsonTypeKind.Array, elementTypeName: Name(array.ElementType));
+                case INamedTypeSymbol { TypeKind: TypeKind.Enum } when FindAttribute(type, "JsonConverterAttribute") is { } enumConverter:
+                    return Fail(path, type, "is not accessible to generated code", location, !type.IsNameable(_compilation))
+                        && TryConverter(enumConverter, type, path, location, out string? enumCreation)
+                        && Add(key, JsonTypeKind.Custom, enumCreation);
                 case INamedTypeSymbol { TypeKind: TypeKind.Enum }:
                     return Fail(path, type, "is not accessible to generated code", location, !type.IsNameable(_compilation))
                         && Add(key, JsonTypeKind.Enum);
@@ -139,12 +143,17 @@ namespace EventDriven.Generators
                 { IsRefLikeType: true } => "is a ref struct",
                 _ when IsFrameworkType(type) => "is a framework type without a built-in System.Text.Json converter",
                 _ when !type.IsNameable(_compilation) => "is not accessible to generated code",
-                _ when HasAttribute(type, "JsonConverterAttribute") => "has a [JsonConverter], which the generated metadata does not apply",
                 _ => null,
             };
             if (unsupported is not null)
             {
                 return Fail(path, type, unsupported, location);
+            }
+
+            if (FindAttribute(type, "JsonConverterAttribute") is { } typeConverter)
+            {
+                // System.Text.Json uses the type's own converter and never looks at its members.
+                return TryConverter(typeConverter, type, path, location, out string? creation) && Add(key, JsonTypeKind.Custom, creation);
             }
 
             _inProgress.Add(key);
@@ -171,9 +180,16 @@ namespace EventDriven.Generators
                         continue;
                     }
 
-                    if (HasAttribute(property, "JsonConverterAttribute") || HasAttribute(property, "JsonExtensionDataAttribute"))
+                    if (HasAttribute(property, "JsonExtensionDataAttribute"))
                     {
-                        return Fail(memberPath, property.Type, "carries [JsonConverter] or [JsonExtensionData], which the generated metadata does not apply", memberLocation);
+                        return Fail(memberPath, property.Type, "carries [JsonExtensionData], which the generated metadata does not apply", memberLocation);
+                    }
+
+                    string? memberConverter = null;
+                    if (FindAttribute(property, "JsonConverterAttribute") is { } converterAttribute
+                        && !TryConverter(converterAttribute, property.Type, memberPath, memberLocation, out memberConverter))
+                    {
+                        return false;
                     }
 
                     if (!TryDescribe(property.Type, memberPath, memberLocation))
@@ -189,7 +205,8 @@ namespace EventDriven.Generators
                         property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false },
                         property.IsVirtual || property.IsAbstract || property.IsOverride,
                         ignoreCondition,
-                        BackingFieldOf(property, current))));
+                        BackingFieldOf(property, current),
+                        memberConverter)));
                 }
             }
 
@@ -331,6 +348,37 @@ namespace EventDriven.Generators
         }
 
         private static bool HasAttribute(ISymbol symbol, string name) => FindAttribute(symbol, name) is not null;
+
+        /// <summary>
+        /// C# creating the converter a <c>[JsonConverter(typeof(X))]</c> names for <paramref name="target"/>: <c>new X()</c> for a
+        /// concrete converter with a public parameterless constructor, and for the non-generic <c>JsonStringEnumConverter</c> (which
+        /// needs run-time code generation) its AOT-safe <c>JsonStringEnumConverter&lt;TEnum&gt;</c>, which writes the same JSON.
+        /// </summary>
+        private bool TryConverter(AttributeData attribute, ITypeSymbol target, string path, Location? location, out string? creation)
+        {
+            creation = null;
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol converter)
+            {
+                return Fail(path, target, "carries a [JsonConverter] without a converter type (a JsonConverterAttribute subclass), which the generated metadata cannot apply", location);
+            }
+
+            if (converter.DisplayName() == JsonAttributeNamespace + "JsonStringEnumConverter" && target.TypeKind == TypeKind.Enum)
+            {
+                creation = "new global::System.Text.Json.Serialization.JsonStringEnumConverter<" + Name(target) + ">()";
+                return true;
+            }
+
+            if (converter.IsAbstract
+                || converter.IsUnboundGenericType
+                || !converter.IsNameable(_compilation)
+                || !converter.InstanceConstructors.Any(static c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public))
+            {
+                return Fail(path, target, "carries a [JsonConverter] whose converter '" + converter.DisplayName() + "' generated code cannot create (it needs a public parameterless constructor)", location);
+            }
+
+            creation = "new " + Name(converter) + "()";
+            return true;
+        }
 
         private static AttributeData? FindAttribute(ISymbol symbol, string name)
             => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.DisplayName() == JsonAttributeNamespace + name);

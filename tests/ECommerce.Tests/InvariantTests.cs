@@ -156,7 +156,7 @@ public sealed class InvariantTests
             BeforeInvariantChecks = async run =>
             {
                 OrderView order = run.Book.Orders.First();
-                await run.Store.AppendAsync(OrderStream.Id(order.OrderId), ExpectedVersion.Any, new NotificationSent(Guid.NewGuid(), DateTimeOffset.UtcNow, order.OrderId, order.OrderNumber, 1, NotificationKind.OrderConfirmed));
+                await run.Store.AppendAsync(OrderStream.Id(order.OrderId), [new NotificationSent(Guid.NewGuid(), DateTimeOffset.UtcNow, order.OrderId, order.OrderNumber, 1, NotificationKind.OrderConfirmed)], ExpectedVersion.Any);
             },
         };
 

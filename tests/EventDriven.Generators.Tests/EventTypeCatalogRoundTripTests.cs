@@ -162,9 +162,52 @@ public sealed class EventTypeCatalogRoundTripTests
 
             public sealed record StockConfirmed(int OrderNumber) : IntegrationEvent;
 
-            [EventHandler]
-            public sealed class Sink : IEventHandler<Everything>, IEventHandler<Shipped>, IEventHandler<Counted>, IEventHandler<Defaulted>, IEventHandler<Submitted>, IEventHandler<StockConfirmed>
+            // System.Text.Json attributes the generated metadata must honour as JsonSerializer does: a type-level enum converter
+            // (the non-generic one too), a member-level one, a custom converter on a member and on a type.
+            [JsonConverter(typeof(JsonStringEnumConverter))]
+            public enum OrderStatus
             {
+                Submitted,
+                Paid,
+                Cancelled = 6,
+            }
+
+            public sealed class Shouting : JsonConverter<string>
+            {
+                public override string Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => reader.GetString()!.ToLowerInvariant();
+
+                public override void Write(System.Text.Json.Utf8JsonWriter writer, string value, System.Text.Json.JsonSerializerOptions options) => writer.WriteStringValue(value.ToUpperInvariant());
+            }
+
+            [JsonConverter(typeof(SkuConverter))]
+            public readonly record struct Sku(string Value);
+
+            public sealed class SkuConverter : JsonConverter<Sku>
+            {
+                public override Sku Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => new(reader.GetString()!.TrimStart('#'));
+
+                public override void Write(System.Text.Json.Utf8JsonWriter writer, Sku value, System.Text.Json.JsonSerializerOptions options) => writer.WriteStringValue("#" + value.Value);
+            }
+
+            public sealed record StatusChanged(Guid Id, DateTimeOffset OccurredAt, OrderStatus Status) : IEvent
+            {
+                public string EventType => "StatusChanged";
+                public string Source => "Wide";
+                public OrderStatus? Previous { get; init; }
+
+                [JsonConverter(typeof(JsonStringEnumConverter<Priority>))]
+                public Priority Priority { get; init; }
+
+                [JsonConverter(typeof(Shouting))]
+                public string Note { get; init; } = "";
+
+                public Sku Sku { get; init; }
+            }
+
+            [EventHandler]
+            public sealed class Sink : IEventHandler<Everything>, IEventHandler<Shipped>, IEventHandler<Counted>, IEventHandler<Defaulted>, IEventHandler<Submitted>, IEventHandler<StockConfirmed>, IEventHandler<StatusChanged>
+            {
+                public System.Threading.Tasks.ValueTask HandleAsync(StatusChanged @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(Submitted @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(StockConfirmed @event, System.Threading.CancellationToken cancellationToken = default) => default;
                 public System.Threading.Tasks.ValueTask HandleAsync(Everything @event, System.Threading.CancellationToken cancellationToken = default) => default;
@@ -218,6 +261,7 @@ public sealed class EventTypeCatalogRoundTripTests
                         new Defaulted("why") { Id = new Guid("44444444-4444-4444-4444-444444444444"), OccurredAt = at, Actor = "me" },
                         new Submitted(Guid.NewGuid(), 42.5m),
                         new StockConfirmed(7),
+                        new StatusChanged(new Guid("55555555-5555-5555-5555-555555555555"), at, OrderStatus.Cancelled) { Previous = OrderStatus.Paid, Priority = Priority.High, Note = "quiet", Sku = new Sku("A-1") },
                     };
 
                     var lines = new List<string>();
@@ -228,7 +272,11 @@ public sealed class EventTypeCatalogRoundTripTests
                         SerializedEvent second = serializer.Serialize(copy);
                         string json = Encoding.UTF8.GetString(first.Payload);
                         bool same = json == Encoding.UTF8.GetString(second.Payload) && copy.GetType() == e.GetType() && copy.Id == e.Id && copy.OccurredAt == e.OccurredAt;
-                        lines.Add(first.EventType + "|" + same + "|" + json);
+
+                        // The same bytes as System.Text.Json's own (reflection) metadata with the store's options: another service reading
+                        // the event with plain JsonSerializer sees what it would have written.
+                        string reference = System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.General) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() });
+                        lines.Add(first.EventType + "|" + same + "|" + (json == reference ? "AsJsonSerializer" : "Differs:" + reference) + "|" + json);
                     }
 
                     return lines.ToArray();
@@ -247,8 +295,14 @@ public sealed class EventTypeCatalogRoundTripTests
 
         // Submitted and StockConfirmed: read back with the Id and OccurredAt they were written with, not their initializers' new ones.
         Assert.Equal(
-            ["Everything|True", "Shipped|True", "Counted|True", "Defaulted|True", "Submitted|True", "StockConfirmed|True"],
+            ["Everything|True", "Shipped|True", "Counted|True", "Defaulted|True", "Submitted|True", "StockConfirmed|True", "StatusChanged|True"],
             lines.Select(static l => string.Join('|', l.Split('|').Take(2))));
+        Assert.All(lines, static l => Assert.Equal("AsJsonSerializer", l.Split('|')[2]));
+        Assert.Contains("\"Status\":\"Cancelled\",", lines[6], StringComparison.Ordinal);
+        Assert.Contains("\"Previous\":\"Paid\"", lines[6], StringComparison.Ordinal);
+        Assert.Contains("\"Priority\":\"High\"", lines[6], StringComparison.Ordinal);
+        Assert.Contains("\"Note\":\"QUIET\"", lines[6], StringComparison.Ordinal);
+        Assert.Contains("\"Sku\":\"#A-1\"", lines[6], StringComparison.Ordinal);
         string everything = lines[0];
         Assert.Contains("\"renamed\":\"r\"", everything, StringComparison.Ordinal);
         Assert.DoesNotContain("Ignored", everything, StringComparison.Ordinal);

@@ -13,6 +13,7 @@ namespace EventDriven.Generators.Model
     /// The compiler's backing field of a get-only auto-property (<c>Id { get; } = Guid.NewGuid()</c>), which the generated setter writes
     /// through an <c>UnsafeAccessor</c>, so an event read back keeps the value it was written with; null for every other property.
     /// </param>
+    /// <param name="Converter">C# that creates the converter of the member's <c>[JsonConverter]</c>; null when it has none.</param>
     internal sealed record JsonPropertySpec(
         string Name,
         string TypeName,
@@ -21,5 +22,6 @@ namespace EventDriven.Generators.Model
         bool HasPublicSetter,
         bool IsVirtual,
         string? IgnoreCondition,
-        string? BackingField = null);
+        string? BackingField = null,
+        string? Converter = null);
 }

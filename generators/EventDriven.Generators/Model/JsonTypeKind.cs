@@ -38,5 +38,11 @@ namespace EventDriven.Generators.Model
 
         /// <summary>A record, class or struct described property by property.</summary>
         Object,
+
+        /// <summary>
+        /// A type carrying <c>[JsonConverter]</c>: a value whose converter is the one the attribute names (created by the expression in
+        /// <see cref="JsonTypeSpec.Converter"/>), as System.Text.Json itself would use.
+        /// </summary>
+        Custom,
     }
 }

@@ -4,7 +4,10 @@ namespace EventDriven.Generators.Model
     /// <remarks>Equatable data only (see <see cref="HandlerSpec"/>).</remarks>
     /// <param name="TypeName">Fully qualified, e.g. <c>global::System.Collections.Generic.List&lt;int&gt;</c>; the key.</param>
     /// <param name="Kind">Which factory creates the metadata.</param>
-    /// <param name="Converter">For <see cref="JsonTypeKind.Value"/>: the <c>JsonMetadataServices</c> converter property, e.g. <c>Int32Converter</c>.</param>
+    /// <param name="Converter">
+    /// For <see cref="JsonTypeKind.Value"/>: the <c>JsonMetadataServices</c> converter property, e.g. <c>Int32Converter</c>; for
+    /// <see cref="JsonTypeKind.Custom"/>: C# that creates the converter the type's <c>[JsonConverter]</c> names.
+    /// </param>
     /// <param name="ElementTypeName">The element (collections), value (dictionaries) or underlying (nullable) type.</param>
     /// <param name="KeyTypeName">The key type of dictionaries.</param>
     /// <param name="Object">For <see cref="JsonTypeKind.Object"/>: how to create and read the object.</param>

@@ -14,18 +14,22 @@ public static class EventStoreExtensions
         await store.AppendAsync(DefaultStreamId(@event), [EventToAppend.LinkedToCurrentHandler(@event)], ExpectedVersion.Any, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Appends events to a stream with a concurrency check.</summary>
-    public static ValueTask<AppendResult> AppendAsync(this IEventStore store, string streamId, ExpectedVersion expectedVersion, params IEvent[] events)
+    /// <summary>
+    /// Appends events to a stream with a concurrency check, without causation: the arguments in the order of
+    /// <see cref="IEventStore.AppendAsync"/> (stream, events, expected version), only the events given as they are.
+    /// </summary>
+    /// <exception cref="ArgumentException">An element of <paramref name="events"/> is null.</exception>
+    public static ValueTask<AppendResult> AppendAsync(this IEventStore store, string streamId, IReadOnlyList<IEvent> events, ExpectedVersion expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(events);
-        var items = new EventToAppend[events.Length];
-        for (int i = 0; i < events.Length; i++)
+        var items = new EventToAppend[events.Count];
+        for (int i = 0; i < items.Length; i++)
         {
             items[i] = new EventToAppend(events[i] ?? throw new ArgumentException($"events[{i}] is null.", nameof(events)));
         }
 
-        return store.AppendAsync(streamId, items, expectedVersion);
+        return store.AppendAsync(streamId, items, expectedVersion, cancellationToken);
     }
 
     /// <summary>Every event of one stream (aggregate), deserialized. An unreadable event throws its typed <see cref="Serialization.EventDeserializationException"/>; use <see cref="IEventStore.ReadStreamAsync"/> to skip such rows yourself.</summary>

@@ -20,10 +20,14 @@ public readonly record struct ExpectedVersion
     /// <summary>True for <see cref="Any"/>.</summary>
     public bool IsAny => Value == -2;
 
-    /// <summary>The stream's last event must have version <paramref name="version"/> (0 or more).</summary>
+    /// <summary>
+    /// The stream's last event must have version <paramref name="version"/>; -1 (an empty stream, as <see cref="AppendResult.StreamVersion"/>
+    /// and reads report it) is <see cref="NoStream"/>, so <c>Exactly(result.StreamVersion)</c> always round-trips.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is below -1.</exception>
     public static ExpectedVersion Exactly(long version)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, -1);
         return new ExpectedVersion(version);
     }
 

@@ -84,6 +84,19 @@ public abstract class EventStoreContractTests(StoreFactory factory) : IAsyncLife
     }
 
     [Fact]
+    public async Task StreamVersion_OfAnEmptyStream_RoundTripsThroughExactly()
+    {
+        IEventStore store = NewStore();
+        AppendResult empty = await store.AppendAsync("cart-1", Items(), ExpectedVersion.Any);
+
+        Assert.Equal(-1, empty.StreamVersion);
+        Assert.Equal(ExpectedVersion.NoStream, ExpectedVersion.Exactly(empty.StreamVersion));
+        AppendResult first = await store.AppendAsync("cart-1", Items(new ItemAdded("cart-1", "A", 1)), ExpectedVersion.Exactly(empty.StreamVersion));
+        await store.AppendAsync("cart-1", Items(new ItemAdded("cart-1", "B", 1)), ExpectedVersion.Exactly(first.StreamVersion));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExpectedVersion.Exactly(-2));
+    }
+
+    [Fact]
     public async Task Append_NoStreamToAnExistingStream_Conflicts()
     {
         IEventStore store = NewStore();

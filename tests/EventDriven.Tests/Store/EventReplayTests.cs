@@ -18,7 +18,7 @@ public sealed class EventReplayTests
         {
             Guid order = orders[random.Next(orders.Length)];
             IEvent @event = random.Next(3) == 0 ? new OrderPlaced(order) : new PriceChanged(Guid.NewGuid(), random.Next(1, 1000));
-            await store.AppendAsync("order-" + order, ExpectedVersion.Any, @event);
+            await store.AppendAsync("order-" + order, [@event], ExpectedVersion.Any);
         }
 
         string first = await RebuildAsync(store);
@@ -33,9 +33,9 @@ public sealed class EventReplayTests
     {
         var registry = new EventTypeRegistry([]).Add("OrderPlaced", 1, StoreTestJson.Default.OrderPlaced).Add("PriceChanged", 1, StoreTestJson.Default.PriceChanged);
         var store = new InMemoryEventStore(new JsonEventSerializer(registry));
-        await store.AppendAsync("s", ExpectedVersion.Any, new OrderPlaced(Guid.NewGuid()));
-        await store.AppendAsync("s", ExpectedVersion.Any, new PriceChanged(Guid.NewGuid(), 13m)); // the handler throws on 13
-        await store.AppendAsync("s", ExpectedVersion.Any, new OrderPlaced(Guid.NewGuid()));
+        await store.AppendAsync("s", [new OrderPlaced(Guid.NewGuid())], ExpectedVersion.Any);
+        await store.AppendAsync("s", [new PriceChanged(Guid.NewGuid(), 13m)], ExpectedVersion.Any); // the handler throws on 13
+        await store.AppendAsync("s", [new OrderPlaced(Guid.NewGuid())], ExpectedVersion.Any);
         List<StoredEvent> rows = [];
         await foreach (StoredEvent row in store.ReadAllAsync())
         {
