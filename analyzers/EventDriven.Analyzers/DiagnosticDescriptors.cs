@@ -80,7 +80,7 @@ namespace EventDriven.Analyzers
             BlockingCallId,
             "Blocking call in an event handler",
             "'{0}' blocks the thread in an event handler and stalls its ring consumer; await instead",
-            "Handlers run on the bus's consumer threads, one per partition. .Result, .Wait(), GetAwaiter().GetResult() and Thread.Sleep hold that thread, so every event behind this one waits, and a task that needs the consumer to finish deadlocks.",
+            "Handlers run on the bus's consumer threads, one per partition. .Result, .Wait(), GetAwaiter().GetResult() and Thread.Sleep hold that thread, so every event behind this one waits, and a task that needs the consumer to finish deadlocks. In async code, synchronous I/O that has an awaitable twin (EF's Find and SaveChanges, ADO's Execute*, Open and Read) holds it for the whole round trip: call the Async form.",
             HandlersCategory,
             DiagnosticSeverity.Warning);
 

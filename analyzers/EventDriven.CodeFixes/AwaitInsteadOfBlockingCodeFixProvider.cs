@@ -56,6 +56,8 @@ namespace EventDriven.CodeFixes
                         => (waitCall, wait.Expression.ToString()),
                     HandlerBodyAnalyzer.SleepKind when node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } sleep
                         => (sleep, Delay(sleep, model, context.CancellationToken)),
+                    HandlerBodyAnalyzer.SyncKind when node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } call
+                        => (call, member.Expression + "." + member.Name.Identifier.ValueText + "Async" + call.ArgumentList),
                     _ => null,
                 };
 

@@ -17,6 +17,18 @@ namespace EventDriven.Analyzers.Handlers
         internal const string WaitKind = "Wait";
         internal const string GetResultKind = "GetResult";
         internal const string SleepKind = "Sleep";
+        internal const string SyncKind = "Sync";
+
+        /// <summary>
+        /// Synchronous calls that, in async code, usually have an awaitable twin named with <c>Async</c>: EF Core's <c>Find</c> and
+        /// <c>SaveChanges</c>, ADO.NET's <c>Execute*</c>, <c>Open</c>, <c>Read</c>, Dapper's <c>Query*</c>/<c>Execute</c>, stream and
+        /// transaction calls. Only reported when the twin really exists on the same type (or its bases).
+        /// </summary>
+        internal static readonly ImmutableHashSet<string> SyncCallsWithAsyncTwins = ImmutableHashSet.Create(
+            System.StringComparer.Ordinal,
+            "Find", "SaveChanges", "ExecuteNonQuery", "ExecuteReader", "ExecuteScalar", "Execute",
+            "Query", "QueryFirst", "QueryFirstOrDefault", "QuerySingle", "QuerySingleOrDefault", "QueryMultiple",
+            "Open", "Read", "ReadToEnd", "ReadLine", "Flush", "Commit", "Rollback", "Send", "CopyTo");
 
         /// <summary><c>task.Wait()</c>, <c>Task.WaitAll/WaitAny</c>, <c>x.GetAwaiter().GetResult()</c>, <c>Thread.Sleep</c>.</summary>
         private static Diagnostic? BlockingCall(IInvocationOperation invocation, WellKnownTypes types)
@@ -54,6 +66,68 @@ namespace EventDriven.Analyzers.Handlers
                 invocation.Syntax.GetLocation(),
                 ImmutableDictionary<string, string?>.Empty.Add(BlockingKindProperty, kind),
                 shown);
+        }
+
+        /// <summary>
+        /// A synchronous call inside an async function of a handler whose type offers the same call as <c>...Async</c> (EF's
+        /// <c>Find</c>, <c>SaveChanges</c>, ADO's <c>ExecuteNonQuery</c>...): it blocks the consumer thread for the I/O.
+        /// </summary>
+        private static Diagnostic? SyncCallWithAsyncTwin(IInvocationOperation invocation)
+        {
+            IMethodSymbol method = invocation.TargetMethod;
+            if (!SyncCallsWithAsyncTwins.Contains(method.Name)
+                || (method.IsStatic && !method.IsExtensionMethod)
+                || !IsInAsyncFunction(invocation.Syntax)
+                || RunsElsewhere(invocation)
+                || AsyncTwin(method) is null)
+            {
+                return null;
+            }
+
+            return Diagnostic.Create(
+                DiagnosticDescriptors.BlockingCall,
+                invocation.Syntax.GetLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(BlockingKindProperty, SyncKind),
+                method.ContainingType.Name + "." + method.Name + "(...)");
+        }
+
+        /// <summary>A method named like <paramref name="method"/> plus <c>Async</c>, on its type or a base type, taking at least its parameters.</summary>
+        private static IMethodSymbol? AsyncTwin(IMethodSymbol method)
+        {
+            string name = method.Name + "Async";
+            for (ITypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                foreach (ISymbol member in type.GetMembers(name))
+                {
+                    if (member is IMethodSymbol twin && twin.IsStatic == method.IsStatic && twin.Parameters.Length >= method.Parameters.Length)
+                    {
+                        return twin;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether the code runs in an <c>async</c> method, local function or lambda (where awaiting is one keyword away).</summary>
+        private static bool IsInAsyncFunction(SyntaxNode node)
+        {
+            foreach (SyntaxNode ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax lambda:
+                        return lambda.AsyncKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsyncKeyword);
+                    case LocalFunctionStatementSyntax local:
+                        return local.Modifiers.Any(static m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsyncKeyword));
+                    case MethodDeclarationSyntax declaration:
+                        return declaration.Modifiers.Any(static m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsyncKeyword));
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary><c>task.Result</c> on a <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c> not known to be complete.</summary>

@@ -72,7 +72,7 @@ namespace EventDriven.Analyzers.Handlers
                 case InvocationExpressionSyntax invocation:
                     string? name = CalleeName(invocation.Expression);
                     return name is not null
-                        && (s_interestingCalls.Contains(name) || IsAccumulatingName(name)
+                        && (s_interestingCalls.Contains(name) || IsAccumulatingName(name) || SyncCallsWithAsyncTwins.Contains(name)
                             || name.StartsWith("Post", StringComparison.Ordinal) || name.StartsWith("Write", StringComparison.Ordinal))
                         ? Candidate.Operation
                         : Candidate.None;

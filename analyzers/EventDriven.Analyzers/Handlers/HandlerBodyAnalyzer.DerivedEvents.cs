@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using EventDriven.Analyzers.Helpers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -136,7 +137,7 @@ namespace EventDriven.Analyzers.Handlers
                     Properties(member, created.Name, fromInitializer: true),
                     created.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat),
                     member,
-                    "its initializer '" + description + "'");
+                    description);
             }
         }
 
@@ -151,23 +152,55 @@ namespace EventDriven.Analyzers.Handlers
                 && initializer.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: var name } } && name == member);
         }
 
+        /// <summary>
+        /// How the event gives <paramref name="property"/> a fresh id or clock time by itself, for the message: its initializer, or an assignment in a
+        /// constructor of the type that declares it (a base class's, as in <c>IntegrationEvent() { Id = Guid.NewGuid(); }</c>).
+        /// </summary>
         private static string? InitializerDescription(IPropertySymbol property)
         {
             foreach (SyntaxReference reference in property.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax() is PropertyDeclarationSyntax { Initializer.Value: { } value })
+                if (reference.GetSyntax() is PropertyDeclarationSyntax { Initializer.Value: { } value } && IsFreshValue(value))
                 {
-                    switch (value)
+                    return "its initializer '" + value + "'";
+                }
+            }
+
+            foreach (IMethodSymbol constructor in property.ContainingType.InstanceConstructors)
+            {
+                foreach (SyntaxReference reference in constructor.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is not ConstructorDeclarationSyntax declaration)
                     {
-                        case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "NewGuid" or "CreateVersion7", Expression: var owner } } when EndsWithName(owner, "Guid"):
-                        case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Now" or "UtcNow" or "Today", Expression: var clock } when EndsWithName(clock, "DateTime") || EndsWithName(clock, "DateTimeOffset"):
-                            return value.ToString();
+                        continue;
+                    }
+
+                    foreach (AssignmentExpressionSyntax assignment in declaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    {
+                        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && AssignsMember(assignment.Left, property.Name) && IsFreshValue(assignment.Right))
+                        {
+                            return "the constructor of " + property.ContainingType.Name + " ('" + assignment + "')";
+                        }
                     }
                 }
             }
 
             return null;
         }
+
+        private static bool IsFreshValue(ExpressionSyntax value) => value switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "NewGuid" or "CreateVersion7", Expression: var owner } } => EndsWithName(owner, "Guid"),
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Now" or "UtcNow" or "Today", Expression: var clock } => EndsWithName(clock, "DateTime") || EndsWithName(clock, "DateTimeOffset"),
+            _ => false,
+        };
+
+        private static bool AssignsMember(ExpressionSyntax target, string name) => target switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var member } => member == name,
+            _ => false,
+        };
 
         private static bool EndsWithName(ExpressionSyntax expression, string name) => expression switch
         {

@@ -110,6 +110,7 @@ namespace EventDriven.Analyzers.Handlers
 
                         ReportDeduplication(context, handler, invocation, invocation.Receiver(), invocation.Arguments.Select(static a => a.Value));
                         Report(context, BlockingCall(invocation, types));
+                        Report(context, SyncCallWithAsyncTwin(invocation));
                         if (NonDeterministicValue(invocation, types) is not null)
                         {
                             Report(context, DerivedEventFinding(invocation, types));

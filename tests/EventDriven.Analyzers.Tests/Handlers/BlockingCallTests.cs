@@ -70,6 +70,62 @@ public sealed class BlockingCallTests
     public Task Fix_AwaitsInAnAsyncHandler(string before, string after)
         => Verify<HandlerBodyAnalyzer>.CodeFixAsync<AwaitInsteadOfBlockingCodeFixProvider>(Handler(before), Handler(after), AwaitInsteadOfBlockingCodeFixProvider.EquivalenceKey);
 
+    /// <summary>Stand-ins with the shapes of EF Core's DbSet/DbContext and an ADO command: a synchronous call and its awaitable twin.</summary>
+    private const string DataAccess = """
+        public class DbContextLike
+        {
+            public int SaveChanges() => 0;
+            public Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+        }
+
+        public sealed class CatalogContext : DbContextLike
+        {
+            public ItemSet Items { get; } = new();
+        }
+
+        public sealed class ItemSet
+        {
+            public object? Find(params object[] keyValues) => null;
+            public ValueTask<object?> FindAsync(params object[] keyValues) => default;
+            public int Count() => 0;
+        }
+
+        public sealed class Audit
+        {
+            public void Write(string line) { }
+        }
+
+        """;
+
+    private static string DataHandler(string body, string modifier = "async ") => Sources.Events + DataAccess + $$"""
+        [EventHandler(Idempotent = true)]
+        public sealed class Restock(CatalogContext db, Audit audit) : IEventHandler<OrderPlaced>
+        {
+            public {{modifier}}ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+            {
+                {{body}}
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("object? item = {|ED0007:db.Items.Find(@event.OrderId)|}; await Task.Yield();")]
+    [InlineData("{|ED0007:db.SaveChanges()|}; await Task.Yield();")]
+    public Task SynchronousCalls_WithAnAwaitableTwin_InAsyncHandlers_AreReported(string body) => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(DataHandler(body));
+
+    [Theory]
+    [InlineData("db.SaveChanges(); return default;", "")] // not async: awaiting is not one keyword away, and the rule would only nag
+    [InlineData("int n = db.Items.Count(); audit.Write(\"x\"); await Task.Yield();", "async ")] // no twin to call
+    public Task SynchronousCalls_WithoutATwin_OrOutsideAsyncCode_AreNotReported(string body, string modifier)
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(DataHandler(body, modifier));
+
+    [Fact]
+    public Task Fix_CallsTheAwaitableTwin()
+        => Verify<HandlerBodyAnalyzer>.CodeFixAsync<AwaitInsteadOfBlockingCodeFixProvider>(
+            DataHandler("object? item = {|ED0007:db.Items.Find(@event.OrderId)|}; {|ED0007:db.SaveChanges()|};"),
+            DataHandler("object? item = await db.Items.FindAsync(@event.OrderId); await db.SaveChangesAsync();"),
+            AwaitInsteadOfBlockingCodeFixProvider.EquivalenceKey);
+
     [Fact]
     public Task Fix_IsNotOfferedInASynchronousHandler()
     {

@@ -16,6 +16,26 @@ public sealed class NonDeterministicDerivedEventTests
             public string Source => "Tests";
         }
 
+        // The reference applications' base: identity and time assigned in the constructor, inherited by every event.
+        public abstract record IntegrationEvent : IEvent
+        {
+            protected IntegrationEvent()
+            {
+                Id = Guid.NewGuid();
+                this.OccurredAt = DateTimeOffset.UtcNow;
+            }
+
+            public Guid Id { get; init; }
+            public DateTimeOffset OccurredAt { get; init; }
+            public abstract string EventType { get; }
+            public string Source => "Tests";
+        }
+
+        public sealed record StockConfirmed(Guid OrderId) : IntegrationEvent
+        {
+            public override string EventType => "StockConfirmed";
+        }
+
         public sealed class LegacyEvent : IEvent
         {
             public LegacyEvent(Guid id, DateTime occurredAt) { Id = id; OccurredAt = occurredAt; }
@@ -53,6 +73,11 @@ public sealed class NonDeterministicDerivedEventTests
     public Task PropertyInitializers_ThatTheCreationDoesNotOverride_AreReportedAtTheCreation()
         => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Handler(
             "await bus.PublishAsync({|ED0006:{|ED0006:new PaymentRequested|}|}(@event.OrderId, @event.Id), cancellationToken);"));
+
+    [Fact]
+    public Task ConstructorAssignments_InTheEventsBaseClass_AreReportedAtTheCreation()
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Handler(
+            "await bus.PublishAsync({|ED0006:{|ED0006:new StockConfirmed|}|}(@event.OrderId), cancellationToken);"));
 
     [Fact]
     public Task DerivedEvent_InARuntimeSubscriber_IsReported()
