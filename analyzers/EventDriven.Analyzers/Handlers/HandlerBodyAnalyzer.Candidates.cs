@@ -50,7 +50,8 @@ namespace EventDriven.Analyzers.Handlers
             "ExecuteNonQuery", "ExecuteNonQueryAsync", "Execute", "ExecuteAsync",
             "TryAdd", "Contains", "ContainsKey", "TryGetValue", "GetOrAdd", "AddOrUpdate",
             "Wait", "WaitAll", "WaitAny", "GetResult", "Sleep",
-            "NewGuid", "CreateVersion7", "GetUtcNow", "GetLocalNow");
+            "NewGuid", "CreateVersion7", "GetUtcNow", "GetLocalNow",
+            "SendAsync");
 
         /// <summary>Names of calls that may be a deduplication check or record.</summary>
         private static readonly ImmutableHashSet<string> s_deduplicationCalls = ImmutableHashSet.Create(

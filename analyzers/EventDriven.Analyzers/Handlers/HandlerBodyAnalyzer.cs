@@ -88,7 +88,7 @@ namespace EventDriven.Analyzers.Handlers
                         return;
                     case Candidate.Write:
                         if (handler.CheckAccumulation && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is { } write
-                            && AccumulationOf(write) is { } accumulation
+                            && (AccumulationOf(write) ?? LoadedEntityAccumulation(write)) is { } accumulation
                             && !handler.DeduplicatesInMemory(context.SemanticModel, context.CancellationToken))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, write.Syntax.GetLocation(), handler.Name, accumulation));
@@ -102,7 +102,7 @@ namespace EventDriven.Analyzers.Handlers
                 switch (context.SemanticModel.GetOperation(context.Node, context.CancellationToken))
                 {
                     case IInvocationOperation invocation:
-                        if (handler.CheckAccumulation && AccumulationOf(invocation, types) is { } accumulation
+                        if (handler.CheckAccumulation && (AccumulationOf(invocation, types) ?? HttpPostSendOf(invocation, types)) is { } accumulation
                             && !handler.DeduplicatesInMemory(context.SemanticModel, context.CancellationToken))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, invocation.Syntax.GetLocation(), handler.Name, accumulation));

@@ -100,6 +100,66 @@ public sealed class NonIdempotentHandlerTests
     [InlineData("var stream = new MemoryStream(); stream.Write(new byte[] { 1 }, 0, 1);")]
     public Task Overwrites_Removals_KeyedAdds_AndLocals_AreNotReported(string body) => AssertAsync(body);
 
+    /// <summary>EF Core's shapes, stand-ins with the same call shapes: a context holding sets, entities loaded and saved through it.</summary>
+    private const string EfShapes = """
+        public sealed class CatalogItem
+        {
+            public int AvailableStock { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        public sealed class ItemSet
+        {
+            public ValueTask<CatalogItem?> FindAsync(params object[] keys) => default;
+            public IEnumerable<CatalogItem> Where(Func<CatalogItem, bool> predicate) => [];
+        }
+
+        public interface IClientFactory // IHttpClientFactory's shape (Microsoft.Extensions.Http is not referenced here)
+        {
+            System.Net.Http.HttpClient CreateClient();
+        }
+
+        public sealed class CatalogContext
+        {
+            public ItemSet Items { get; } = new();
+            public Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+        }
+
+        """;
+
+    private static Task AssertEfAsync(string body)
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Sources.Events + EfShapes + $$"""
+            [EventHandler]
+            public sealed class ReduceStock(CatalogContext db, IClientFactory clients) : IEventHandler<OrderPlaced>
+            {
+                public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    {{body}}
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("CatalogItem item = (await db.Items.FindAsync(@event.OrderId))!; {|ED0004:item.AvailableStock -= 1|}; await db.SaveChangesAsync(cancellationToken);")]
+    [InlineData("var item = db.Items.Where(i => i.Name == \"x\").First(); {|ED0004:item.AvailableStock++|}; await db.SaveChangesAsync(cancellationToken);")]
+    [InlineData("var item = (await db.Items.FindAsync(@event.OrderId))!; {|ED0004:item.AvailableStock = item.AvailableStock - 2|}; await db.SaveChangesAsync();")]
+    public Task LoadedEntity_ChangedRelativeToItselfAndSaved_IsReported(string body) => AssertEfAsync(body);
+
+    [Theory]
+    [InlineData("var item = (await db.Items.FindAsync(@event.OrderId))!; item.AvailableStock = 5; await db.SaveChangesAsync();")] // an overwrite: the same on redelivery
+    [InlineData("var item = new CatalogItem(); item.AvailableStock -= 1;")] // a local object: nothing durable is changed
+    [InlineData("var item = (await db.Items.FindAsync(@event.OrderId))!; item.AvailableStock -= 1;")] // never saved here
+    public Task LoadedEntity_OverwrittenLocalOrUnsaved_IsNotReported(string body) => AssertEfAsync(body);
+
+    [Theory]
+    [InlineData("using var client = clients.CreateClient(); await {|ED0004:client.SendAsync(new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, \"https://example.invalid/hooks\"), cancellationToken)|};")]
+    [InlineData("using var client = clients.CreateClient(); var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, \"https://example.invalid/hooks\"); await {|ED0004:client.SendAsync(request, cancellationToken)|};")]
+    public Task HttpPost_ThroughSendAsync_OnAClientFromTheFactory_IsReported(string body) => AssertEfAsync(body);
+
+    [Fact]
+    public Task HttpPut_ThroughSendAsync_IsNotReported()
+        => AssertEfAsync("using var client = clients.CreateClient(); await client.SendAsync(new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Put, \"https://example.invalid/hooks\"), cancellationToken);");
+
     [Fact]
     public Task MetricsCounters_AreNotReported()
         => AssertAsync("s_handled.Add(1);", "private static readonly System.Diagnostics.Metrics.Counter<long> s_handled = new System.Diagnostics.Metrics.Meter(\"m\").CreateCounter<long>(\"handled\");");
