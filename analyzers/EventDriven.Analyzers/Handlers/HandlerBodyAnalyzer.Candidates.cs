@@ -61,6 +61,9 @@ namespace EventDriven.Analyzers.Handlers
         {
             None,
             Operation,
+
+            /// <summary>Any other call: bound only inside handlers, to follow it into the source it delegates to (ED0004).</summary>
+            Call,
             Write,
             Creation,
             AsyncFunction,
@@ -76,7 +79,7 @@ namespace EventDriven.Analyzers.Handlers
                         && (s_interestingCalls.Contains(name) || IsAccumulatingName(name) || SyncCallsWithAsyncTwins.Contains(name)
                             || name.StartsWith("Post", StringComparison.Ordinal) || name.StartsWith("Write", StringComparison.Ordinal))
                         ? Candidate.Operation
-                        : Candidate.None;
+                        : name is not null ? Candidate.Call : Candidate.None;
                 case MemberAccessExpressionSyntax access:
                     return access.Name.Identifier.ValueText is "Result" or "Now" or "UtcNow" or "Today"
                         && !(access.Parent is InvocationExpressionSyntax call && call.Expression == access)

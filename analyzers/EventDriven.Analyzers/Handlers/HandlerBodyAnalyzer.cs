@@ -59,6 +59,7 @@ namespace EventDriven.Analyzers.Handlers
         {
             private readonly ConcurrentDictionary<INamedTypeSymbol, HandlerInfo?> _handlers = new(SymbolEqualityComparer.Default);
             private readonly ConcurrentDictionary<string, bool> _randomDefaults = new(System.StringComparer.Ordinal);
+            private readonly CalleeSummaries _callees = new(types);
 
             public void AnalyzeNode(SyntaxNodeAnalysisContext context)
             {
@@ -97,12 +98,23 @@ namespace EventDriven.Analyzers.Handlers
                         return;
                     case Candidate.Creation when !MayCreateEventWithRandomDefaults(context.Node, types, _randomDefaults):
                         return;
+                    case Candidate.Call:
+                        if (handler.CheckAccumulation
+                            && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IInvocationOperation call
+                            && _callees.Of(call, method.ContainingType, context.CancellationToken) is { } delegated
+                            && !handler.DeduplicatesInMemory(context.SemanticModel, context.CancellationToken))
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, call.Syntax.GetLocation(), handler.Name, delegated));
+                        }
+
+                        return;
                 }
 
                 switch (context.SemanticModel.GetOperation(context.Node, context.CancellationToken))
                 {
                     case IInvocationOperation invocation:
-                        if (handler.CheckAccumulation && (AccumulationOf(invocation, types) ?? HttpPostSendOf(invocation, types)) is { } accumulation
+                        if (handler.CheckAccumulation
+                            && (AccumulationOf(invocation, types) ?? HttpPostSendOf(invocation, types) ?? _callees.Of(invocation, method.ContainingType, context.CancellationToken)) is { } accumulation
                             && !handler.DeduplicatesInMemory(context.SemanticModel, context.CancellationToken))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonIdempotentHandler, invocation.Syntax.GetLocation(), handler.Name, accumulation));

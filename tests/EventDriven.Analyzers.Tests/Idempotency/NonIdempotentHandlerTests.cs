@@ -156,6 +156,74 @@ public sealed class NonIdempotentHandlerTests
     [InlineData("using var client = clients.CreateClient(); var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Post, \"https://example.invalid/hooks\"); await {|ED0004:client.SendAsync(request, cancellationToken)|};")]
     public Task HttpPost_ThroughSendAsync_OnAClientFromTheFactory_IsReported(string body) => AssertEfAsync(body);
 
+    /// <summary>The reference applications' layering: the handler calls a service, which calls a repository over the context.</summary>
+    private const string Layers = """
+        public sealed class StockRepository(CatalogContext db)
+        {
+            public async Task ReduceAsync(Guid itemId, int quantity)
+            {
+                var item = (await db.Items.FindAsync(itemId))!;
+                item.AvailableStock -= quantity;
+                await db.SaveChangesAsync();
+            }
+
+            public async Task<int> ReadAsync(Guid itemId) => (await db.Items.FindAsync(itemId))!.AvailableStock;
+        }
+
+        public sealed class StockService(StockRepository repository)
+        {
+            public Task ConfirmAsync(Guid orderId) => repository.ReduceAsync(orderId, 1);
+
+            public Task<int> PeekAsync(Guid orderId) => repository.ReadAsync(orderId);
+        }
+
+        public sealed class WebhookSender(System.Net.Http.HttpClient http)
+        {
+            public Task NotifyAsync(string url) => http.PostAsync(url, null);
+        }
+
+        """;
+
+    private static Task AssertLayeredAsync(string body)
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Sources.Events + EfShapes + Layers + $$"""
+            [EventHandler]
+            public sealed class ConfirmStock(StockService stock, StockRepository repository, WebhookSender hooks) : IEventHandler<OrderPlaced>
+            {
+                public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    {{body}}
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("await {|ED0004:repository.ReduceAsync(@event.OrderId, 1)|};")] // one level: the repository
+    [InlineData("await {|ED0004:stock.ConfirmAsync(@event.OrderId)|};")] // two: service, then repository
+    [InlineData("await {|ED0004:hooks.NotifyAsync(\"https://example.invalid/hooks\")|};")] // a webhook POST through a sender service
+    public Task Effects_InTheCodeAHandlerDelegatesTo_AreReportedAtItsCall(string body) => AssertLayeredAsync(body);
+
+    [Theory]
+    [InlineData("int stock1 = await stock.PeekAsync(@event.OrderId);")] // reads only
+    [InlineData("var local = new StockService(new StockRepository(new CatalogContext())); await local.PeekAsync(@event.OrderId);")]
+    public Task DelegatedReads_AreNotReported(string body) => AssertLayeredAsync(body);
+
+    [Fact]
+    public Task DelegatedEffects_AreNamedWithTheirPath()
+        => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(
+            Sources.Events + EfShapes + Layers + """
+            [EventHandler]
+            public sealed class ConfirmStock(StockService stock) : IEventHandler<OrderPlaced>
+            {
+                public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
+                {
+                    await {|#0:stock.ConfirmAsync(@event.OrderId)|};
+                }
+            }
+            """,
+            Verify<HandlerBodyAnalyzer>.Diagnostic("ED0004").WithLocation(0).WithArguments(
+                "ConfirmStock",
+                "'stock.ConfirmAsync(@event.OrderId)' calls StockService.ConfirmAsync, where 'repository.ReduceAsync(orderId, 1)', which calls StockRepository.ReduceAsync, where 'item.AvailableStock -= quantity' changes 'item', loaded from 'db.Items', relative to itself, and 'db.SaveChangesAsync()' saves it"));
+
     [Fact]
     public Task HttpPut_ThroughSendAsync_IsNotReported()
         => AssertEfAsync("using var client = clients.CreateClient(); await client.SendAsync(new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Put, \"https://example.invalid/hooks\"), cancellationToken);");

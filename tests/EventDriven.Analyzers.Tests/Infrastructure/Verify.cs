@@ -36,6 +36,22 @@ internal static class Verify<TAnalyzer>
         return test.RunAsync();
     }
 
+    /// <summary>
+    /// Checks <paramref name="expected"/> (located with <c>{|#0:text|}</c> markup and <c>WithLocation(0)</c>) and nothing else: for
+    /// tests that assert a diagnostic's message arguments, not just its place.
+    /// </summary>
+    public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest();
+        Configure(test.TestState, OutputKind.ConsoleApplication, [source]);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    /// <summary>An expected warning of rule <paramref name="id"/>, as the analyzer describes it.</summary>
+    public static DiagnosticResult Diagnostic(string id)
+        => new TAnalyzer().SupportedDiagnostics.Single(d => d.Id == id) is var descriptor ? new DiagnosticResult(descriptor) : default;
+
     /// <summary>Checks the marked diagnostics in <paramref name="source"/> and that the fix turns it into <paramref name="fixedSource"/>.</summary>
     /// <param name="source">The code before the fix, with markup.</param>
     /// <param name="fixedSource">The code after the fix (and after Fix All, which must give the same result).</param>
