@@ -45,10 +45,31 @@ namespace EventDriven.Generators
                     AddIfUsable(publishedType, eventInterface, compilation, eventTypes);
                 }
 
+                return Describe(eventTypes.Values, compilation, eventInterface, cancellationToken);
+            }
+
+            /// <summary>
+            /// Reads an event type declared in this compilation whether or not a handler names it, so an event only stored (appended,
+            /// replayed, read by a projection) has its name and metadata too; <see cref="EventTypesParseResult.Empty"/> for anything else.
+            /// </summary>
+            public static EventTypesParseResult ParseDeclared(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+            {
+                if (compilation.GetTypeByMetadataName(DispatchTableGenerator.EventInterfaceName) is not { } eventInterface)
+                {
+                    return EventTypesParseResult.Empty;
+                }
+
+                var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
+                AddIfUsable(type, eventInterface, compilation, eventTypes);
+                return eventTypes.Count == 0 ? EventTypesParseResult.Empty : Describe(eventTypes.Values, compilation, eventInterface, cancellationToken);
+            }
+
+            private static EventTypesParseResult Describe(IEnumerable<INamedTypeSymbol> eventTypes, Compilation compilation, INamedTypeSymbol eventInterface, CancellationToken cancellationToken)
+            {
                 var events = new List<EventTypeSpec>();
                 var names = new List<EventNameSite>();
                 var diagnostics = new List<DiagnosticInfo>();
-                foreach (INamedTypeSymbol eventType in eventTypes.Values)
+                foreach (INamedTypeSymbol eventType in eventTypes)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     string display = eventType.DisplayName();

@@ -4,12 +4,13 @@ using EventDriven.Generators.Diagnostics;
 using EventDriven.Generators.Helpers;
 using EventDriven.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace EventDriven.Generators
 {
     /// <summary>
     /// The event type catalog's own pipeline: stable names, schema versions and AOT-safe JSON metadata of every event type an
-    /// <c>[EventHandler]</c> class handles or publishes (EDG007-EDG009 included). This file holds only the pipeline; see the Parser
+    /// <c>[EventHandler]</c> class handles or publishes, and of every event type declared in the compilation (EDG007-EDG009 included). This file holds only the pipeline; see the Parser
     /// and Emitter parts and <see cref="JsonTypeGraph"/>.
     /// </summary>
     /// <remarks>
@@ -29,10 +30,25 @@ namespace EventDriven.Generators
             IncrementalValuesProvider<HandlerParseResult> handlers,
             IncrementalValueProvider<AssemblySpec> assembly)
         {
-            IncrementalValueProvider<ImmutableArray<EventTypesParseResult>> eventTypes = handlers
+            IncrementalValueProvider<ImmutableArray<EventTypesParseResult>> handled = handlers
                 .Select(static (result, _) => result.EventTypes)
                 .WithTrackingName(TrackingNames.EventTypes)
                 .Collect();
+
+            // Every IEvent declared here, handled or not: an event type used only with the store needs its name and metadata too.
+            IncrementalValueProvider<ImmutableArray<EventTypesParseResult>> declared = context.SyntaxProvider
+                .CreateSyntaxProvider(
+                    static (node, _) => node is TypeDeclarationSyntax { BaseList: not null } and (ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax),
+                    static (syntax, cancellationToken) => syntax.SemanticModel.GetDeclaredSymbol(syntax.Node, cancellationToken) is INamedTypeSymbol type
+                        ? Parser.ParseDeclared(type, syntax.SemanticModel.Compilation, cancellationToken)
+                        : EventTypesParseResult.Empty)
+                .Where(static result => result.Events.Count > 0)
+                .WithTrackingName(TrackingNames.DeclaredEventTypes)
+                .Collect();
+
+            IncrementalValueProvider<ImmutableArray<EventTypesParseResult>> eventTypes = handled
+                .Combine(declared)
+                .Select(static (pair, _) => pair.Left.AddRange(pair.Right));
 
             IncrementalValueProvider<CatalogSpec> catalog = eventTypes
                 .Combine(assembly)

@@ -10,6 +10,7 @@ namespace EventDriven.Generators
         public const string AssemblyInfo = nameof(AssemblyInfo);
         public const string Table = nameof(Table);
         public const string EventTypes = nameof(EventTypes);
+        public const string DeclaredEventTypes = nameof(DeclaredEventTypes);
         public const string Catalog = nameof(Catalog);
         public const string CatalogDiagnostics = nameof(CatalogDiagnostics);
         public const string ReferencedCatalogs = nameof(ReferencedCatalogs);

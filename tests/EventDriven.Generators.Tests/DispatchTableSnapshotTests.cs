@@ -530,9 +530,19 @@ public sealed partial class DispatchTableSnapshotTests
     }
 
     [Fact]
-    public void Compilation_WithoutHandlersOrReferencedTables_GetsNoGeneratedFiles()
+    public void Compilation_WithoutHandlersOrReferencedTables_GetsNoTable_ButACatalogOfItsEventTypes()
     {
+        // Event types only stored (or declared in a contracts library) need their names and JSON metadata without a handler.
         GeneratorOutput output = GeneratorHarness.Run(TestSources.Events).ShouldCompileCleanly();
+
+        Assert.Equal(["EventDrivenModuleInitializer.g.cs", "EventTypeCatalog.g.cs"], output.Sources.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("EventTypeDescriptor(typeof(global::Shop.OrderShipped), \"OrderShipped\", 1)", output.Sources["EventTypeCatalog.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compilation_WithoutEventTypesOrHandlers_GetsNoGeneratedFiles()
+    {
+        GeneratorOutput output = GeneratorHarness.Run(new SourceFile("Plain.cs", TestSources.Usings + "\n\nnamespace Shop { public sealed class Plain : IDisposable { public void Dispose() { } } }\n")).ShouldCompileCleanly();
 
         Assert.Empty(output.Sources);
     }

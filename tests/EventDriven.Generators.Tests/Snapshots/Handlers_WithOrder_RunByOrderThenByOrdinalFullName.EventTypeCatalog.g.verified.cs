@@ -18,6 +18,8 @@ namespace EventDriven.Generated
         private static readonly global::EventDriven.Serialization.EventTypeDescriptor[] s_eventTypes = new global::EventDriven.Serialization.EventTypeDescriptor[]
         {
             new global::EventDriven.Serialization.EventTypeDescriptor(typeof(global::Shop.OrderPlaced), "OrderPlaced", 1),
+            new global::EventDriven.Serialization.EventTypeDescriptor(typeof(global::Shop.OrderShipped), "OrderShipped", 1),
+            new global::EventDriven.Serialization.EventTypeDescriptor(typeof(global::Shop.StockReserved), "StockReserved", 1),
         };
 
         /// <summary>The one instance; register it with <see cref="Register"/>.</summary>
@@ -42,6 +44,16 @@ namespace EventDriven.Generated
             if (type == typeof(global::Shop.OrderPlaced))
             {
                 return Create_Shop_OrderPlaced(options);
+            }
+
+            if (type == typeof(global::Shop.OrderShipped))
+            {
+                return Create_Shop_OrderShipped(options);
+            }
+
+            if (type == typeof(global::Shop.StockReserved))
+            {
+                return Create_Shop_StockReserved(options);
             }
 
             if (type == typeof(global::System.DateTimeOffset))
@@ -143,6 +155,172 @@ namespace EventDriven.Generated
                 },
             };
             return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateObjectInfo<global::Shop.OrderPlaced>(options, info);
+        }
+
+        private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Shop.OrderShipped> Create_Shop_OrderShipped(global::System.Text.Json.JsonSerializerOptions options)
+        {
+            var info = new global::System.Text.Json.Serialization.Metadata.JsonObjectInfoValues<global::Shop.OrderShipped>
+            {
+                ObjectWithParameterizedConstructorCreator = static args => new global::Shop.OrderShipped((global::System.Guid)args[0], (global::System.DateTimeOffset)args[1]),
+                ConstructorParameterMetadataInitializer = static () => new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues[]
+                {
+                    new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues
+                    {
+                        Name = "Id",
+                        ParameterType = typeof(global::System.Guid),
+                        Position = 0,
+                        HasDefaultValue = false,
+                        DefaultValue = null,
+                        IsNullable = false,
+                        IsMemberInitializer = false,
+                    },
+                    new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues
+                    {
+                        Name = "OccurredAt",
+                        ParameterType = typeof(global::System.DateTimeOffset),
+                        Position = 1,
+                        HasDefaultValue = false,
+                        DefaultValue = null,
+                        IsNullable = false,
+                        IsMemberInitializer = false,
+                    },
+                },
+                PropertyMetadataInitializer = _ => new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo[]
+                {
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<global::System.Guid>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<global::System.Guid>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.OrderShipped),
+                        Getter = static obj => ((global::Shop.OrderShipped)obj).Id,
+                        Setter = null,
+                        PropertyName = "Id",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<global::System.DateTimeOffset>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<global::System.DateTimeOffset>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.OrderShipped),
+                        Getter = static obj => ((global::Shop.OrderShipped)obj).OccurredAt,
+                        Setter = null,
+                        PropertyName = "OccurredAt",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<string>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<string>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.OrderShipped),
+                        Getter = static obj => ((global::Shop.OrderShipped)obj).EventType,
+                        Setter = null,
+                        PropertyName = "EventType",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<string>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<string>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.OrderShipped),
+                        Getter = static obj => ((global::Shop.OrderShipped)obj).Source,
+                        Setter = null,
+                        PropertyName = "Source",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                },
+            };
+            return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateObjectInfo<global::Shop.OrderShipped>(options, info);
+        }
+
+        private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Shop.StockReserved> Create_Shop_StockReserved(global::System.Text.Json.JsonSerializerOptions options)
+        {
+            var info = new global::System.Text.Json.Serialization.Metadata.JsonObjectInfoValues<global::Shop.StockReserved>
+            {
+                ObjectWithParameterizedConstructorCreator = static args => new global::Shop.StockReserved((global::System.Guid)args[0], (global::System.DateTimeOffset)args[1]),
+                ConstructorParameterMetadataInitializer = static () => new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues[]
+                {
+                    new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues
+                    {
+                        Name = "Id",
+                        ParameterType = typeof(global::System.Guid),
+                        Position = 0,
+                        HasDefaultValue = false,
+                        DefaultValue = null,
+                        IsNullable = false,
+                        IsMemberInitializer = false,
+                    },
+                    new global::System.Text.Json.Serialization.Metadata.JsonParameterInfoValues
+                    {
+                        Name = "OccurredAt",
+                        ParameterType = typeof(global::System.DateTimeOffset),
+                        Position = 1,
+                        HasDefaultValue = false,
+                        DefaultValue = null,
+                        IsNullable = false,
+                        IsMemberInitializer = false,
+                    },
+                },
+                PropertyMetadataInitializer = _ => new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfo[]
+                {
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<global::System.Guid>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<global::System.Guid>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.StockReserved),
+                        Getter = static obj => ((global::Shop.StockReserved)obj).Id,
+                        Setter = null,
+                        PropertyName = "Id",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<global::System.DateTimeOffset>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<global::System.DateTimeOffset>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.StockReserved),
+                        Getter = static obj => ((global::Shop.StockReserved)obj).OccurredAt,
+                        Setter = null,
+                        PropertyName = "OccurredAt",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<string>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<string>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.StockReserved),
+                        Getter = static obj => ((global::Shop.StockReserved)obj).EventType,
+                        Setter = null,
+                        PropertyName = "EventType",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreatePropertyInfo<string>(options, new global::System.Text.Json.Serialization.Metadata.JsonPropertyInfoValues<string>
+                    {
+                        IsProperty = true,
+                        IsPublic = true,
+                        IsVirtual = false,
+                        DeclaringType = typeof(global::Shop.StockReserved),
+                        Getter = static obj => ((global::Shop.StockReserved)obj).Source,
+                        Setter = null,
+                        PropertyName = "Source",
+                        JsonPropertyName = null,
+                        IgnoreCondition = null,
+                    }),
+                },
+            };
+            return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateObjectInfo<global::Shop.StockReserved>(options, info);
         }
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.DateTimeOffset> Create_System_DateTimeOffset(global::System.Text.Json.JsonSerializerOptions options)

@@ -49,7 +49,8 @@ public sealed class RefundGate
 }
 
 /// <summary>Fails while the provider is down. Its state is optional so other tests' buses in this assembly resolve it too.</summary>
-[EventHandler]
+/// <remarks>Idempotent by declaration: the tests count refunds per delivery to prove a re-driven letter runs it once more.</remarks>
+[EventHandler(Idempotent = true)]
 public sealed class IssueRefund(RefundGate? gate = null) : IEventHandler<RefundRequested>
 {
     public ValueTask HandleAsync(RefundRequested @event, CancellationToken cancellationToken = default)

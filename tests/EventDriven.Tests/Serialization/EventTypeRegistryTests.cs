@@ -17,7 +17,7 @@ public sealed record ParcelWeighed(Guid Id, decimal Kilograms) : IEvent
 public sealed record ParcelLost(Guid Id) : IEvent
 {
     public DateTimeOffset OccurredAt { get; init; } = DateTimeOffset.UnixEpoch;
-    public string EventType => "ParcelWeighed"; // deliberately the same name as another type
+    public string EventType => "ParcelLost"; // the tests register it under ParcelWeighed's name to see the registry refuse
     public string Source => "Tests";
 }
 
