@@ -23,33 +23,153 @@ namespace EventDriven.Analyzers.Handlers
         private sealed class CalleeSummaries(WellKnownTypes types)
         {
             private readonly ConcurrentDictionary<IMethodSymbol, string?> _summaries = new(SymbolEqualityComparer.Default);
+            private readonly ConcurrentDictionary<ISymbol, IMethodSymbol?> _implementations = new(SymbolEqualityComparer.Default);
+            private readonly object _gate = new();
+            private List<INamedTypeSymbol>? _sourceTypes;
 
             /// <summary>The accumulating effect <paramref name="invocation"/> leads to in source, as a message fragment; null when none.</summary>
             public string? Of(IInvocationOperation invocation, INamedTypeSymbol handler, CancellationToken cancellationToken)
+                => Target(invocation, handler, cancellationToken) is { } callee
+                    && Summary(callee, MaxCalleeDepth, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken) is { } effect
+                    ? "'" + invocation.Describe() + "' calls " + effect
+                    : null;
+
+            /// <summary>
+            /// The source method a call on state the caller holds (or a static call) runs: the method itself; for an interface or abstract
+            /// method, its implementation when exactly one source type implements it (repositories behind IOrderRepository); for a
+            /// mediator's <c>Send(request)</c>, the <c>Handle</c> of the one source <c>IRequestHandler</c> of that request type. Null
+            /// otherwise: several candidates would be a guess.
+            /// </summary>
+            private IMethodSymbol? Target(IInvocationOperation invocation, INamedTypeSymbol? caller, CancellationToken cancellationToken)
             {
-                IMethodSymbol callee = invocation.TargetMethod.OriginalDefinition;
-                if (!Followable(invocation, handler))
+                IMethodSymbol callee = invocation.TargetMethod;
+                bool held = callee.IsStatic || invocation.Instance is null || invocation.Instance.IsDurable() || invocation.Instance.Unwrap() is IInstanceReferenceOperation;
+                if (!held || SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, caller?.OriginalDefinition))
                 {
                     return null;
                 }
 
-                return Summary(callee, MaxCalleeDepth, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken) is { } effect
-                    ? "'" + invocation.Describe() + "' calls " + effect
+                if (callee.DeclaringSyntaxReferences.Length > 0 && !callee.IsAbstract)
+                {
+                    return callee.OriginalDefinition;
+                }
+
+                if (callee.Name is "Send" or "SendAsync" && invocation.Arguments.Length > 0 && invocation.Arguments[0].Value.Unwrap().Type is INamedTypeSymbol request)
+                {
+                    return _implementations.GetOrAdd(request, r => RequestHandlerOf((INamedTypeSymbol)r, cancellationToken));
+                }
+
+                // Resolved once per member and compilation: every handler of an application calls the same few repositories.
+                return callee.IsAbstract || callee.ContainingType?.TypeKind == TypeKind.Interface
+                    ? _implementations.GetOrAdd(callee.OriginalDefinition, m => SingleImplementation((IMethodSymbol)m, cancellationToken))
                     : null;
             }
 
-            /// <summary>A call into another type's source method on state the caller holds (or a static one): its effects outlive the call.</summary>
-            private static bool Followable(IInvocationOperation invocation, INamedTypeSymbol? caller)
+            private IMethodSymbol? SingleImplementation(IMethodSymbol member, CancellationToken cancellationToken)
             {
-                IMethodSymbol callee = invocation.TargetMethod;
-                if (callee.DeclaringSyntaxReferences.Length == 0
-                    || callee.IsAbstract
-                    || SymbolEqualityComparer.Default.Equals(callee.ContainingType?.OriginalDefinition, caller?.OriginalDefinition))
+                IMethodSymbol? found = null;
+                foreach (INamedTypeSymbol type in SourceTypes(cancellationToken))
                 {
-                    return false;
+                    if (type.IsAbstract)
+                    {
+                        continue;
+                    }
+
+                    ISymbol? implementation = member.ContainingType.TypeKind == TypeKind.Interface
+                        ? type.FindImplementationForInterfaceMember(member)
+                        : type.InheritsFromOrEquals(member.ContainingType) ? Overrider(type, member) : null;
+                    if (implementation is IMethodSymbol method && method.DeclaringSyntaxReferences.Length > 0)
+                    {
+                        if (found is not null && !SymbolEqualityComparer.Default.Equals(found, method))
+                        {
+                            return null;
+                        }
+
+                        found = method;
+                    }
                 }
 
-                return callee.IsStatic || invocation.Instance is null || invocation.Instance.IsDurable() || invocation.Instance.Unwrap() is IInstanceReferenceOperation;
+                return found?.OriginalDefinition;
+            }
+
+            private static IMethodSymbol? Overrider(INamedTypeSymbol type, IMethodSymbol member)
+            {
+                for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+                {
+                    foreach (IMethodSymbol method in current.GetMembers(member.Name).OfType<IMethodSymbol>())
+                    {
+                        for (IMethodSymbol? overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member.OriginalDefinition))
+                            {
+                                return method;
+                            }
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>The <c>Handle</c> of the one source type implementing <c>IRequestHandler&lt;TRequest, ...&gt;</c> for <paramref name="request"/>.</summary>
+            private IMethodSymbol? RequestHandlerOf(INamedTypeSymbol request, CancellationToken cancellationToken)
+            {
+                IMethodSymbol? found = null;
+                foreach (INamedTypeSymbol type in SourceTypes(cancellationToken))
+                {
+                    foreach (INamedTypeSymbol implemented in type.AllInterfaces)
+                    {
+                        if (implemented.Name == "IRequestHandler"
+                            && implemented.TypeArguments.Length > 0
+                            && SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], request)
+                            && implemented.GetMembers("Handle").OfType<IMethodSymbol>().FirstOrDefault() is { } handle
+                            && type.FindImplementationForInterfaceMember(handle) is IMethodSymbol method)
+                        {
+                            if (found is not null && !SymbolEqualityComparer.Default.Equals(found, method))
+                            {
+                                return null;
+                            }
+
+                            found = method;
+                        }
+                    }
+                }
+
+                return found?.DeclaringSyntaxReferences.Length > 0 ? found.OriginalDefinition : null;
+            }
+
+            /// <summary>The classes and structs declared in this compilation's source, listed once per compilation (only when a call needs them).</summary>
+            private List<INamedTypeSymbol> SourceTypes(CancellationToken cancellationToken)
+            {
+                lock (_gate)
+                {
+                    if (_sourceTypes is null)
+                    {
+                        var all = new List<INamedTypeSymbol>();
+                        var pending = new Stack<INamespaceOrTypeSymbol>();
+                        pending.Push(types.Compilation.Assembly.GlobalNamespace);
+                        while (pending.Count > 0)
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            foreach (ISymbol member in pending.Pop().GetMembers())
+                            {
+                                if (member is INamespaceSymbol ns)
+                                {
+                                    pending.Push(ns);
+                                }
+                                else if (member is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                                {
+                                    all.Add(type);
+                                    pending.Push(type);
+                                }
+                            }
+                        }
+
+                        _sourceTypes = all;
+                    }
+
+                    return _sourceTypes;
+                }
             }
 
             private string? Summary(IMethodSymbol method, int depth, HashSet<IMethodSymbol> walking, CancellationToken cancellationToken)
@@ -89,7 +209,7 @@ namespace EventDriven.Analyzers.Handlers
                         string? effect = operation switch
                         {
                             IInvocationOperation call => AccumulationOf(call, types) ?? HttpPostSendOf(call, types)
-                                ?? (Followable(call, method.ContainingType) && Summary(call.TargetMethod.OriginalDefinition, depth - 1, walking, cancellationToken) is { } deeper
+                                ?? (Target(call, method.ContainingType, cancellationToken) is { } next && Summary(next, depth - 1, walking, cancellationToken) is { } deeper
                                     ? "'" + call.Describe() + "', which calls " + deeper
                                     : null),
                             IObjectCreationOperation creation => FileAppendOf(creation, types),

@@ -182,12 +182,64 @@ public sealed class NonIdempotentHandlerTests
             public Task NotifyAsync(string url) => http.PostAsync(url, null);
         }
 
+        // Behind an interface with one implementation, as repositories usually are.
+        public interface IStockRepository
+        {
+            Task ReduceAsync(Guid itemId, int quantity);
+        }
+
+        public sealed class EfStockRepository(StockRepository inner) : IStockRepository
+        {
+            public Task ReduceAsync(Guid itemId, int quantity) => inner.ReduceAsync(itemId, quantity);
+        }
+
+        // Two implementations: which one runs is the container's choice, not the analyzer's.
+        public interface IClock
+        {
+            void Tick();
+        }
+
+        public sealed class CountingClock : IClock
+        {
+            private int _ticks;
+            public void Tick() => _ticks++;
+        }
+
+        public sealed class SilentClock : IClock
+        {
+            public void Tick() { }
+        }
+
+        // A mediator's shape (MediatR's names): the command's one request handler is what Send runs.
+        public interface IRequest<TResponse>;
+
+        public interface IRequestHandler<TRequest, TResponse> where TRequest : IRequest<TResponse>
+        {
+            Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken);
+        }
+
+        public interface IMediator
+        {
+            Task<TResponse> Send<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default);
+        }
+
+        public sealed record ConfirmStockCommand(Guid OrderId) : IRequest<bool>;
+
+        public sealed class ConfirmStockCommandHandler(StockService stock) : IRequestHandler<ConfirmStockCommand, bool>
+        {
+            public async Task<bool> Handle(ConfirmStockCommand request, CancellationToken cancellationToken)
+            {
+                await stock.ConfirmAsync(request.OrderId);
+                return true;
+            }
+        }
+
         """;
 
     private static Task AssertLayeredAsync(string body)
         => Verify<HandlerBodyAnalyzer>.AnalyzerAsync(Sources.Events + EfShapes + Layers + $$"""
             [EventHandler]
-            public sealed class ConfirmStock(StockService stock, StockRepository repository, WebhookSender hooks) : IEventHandler<OrderPlaced>
+            public sealed class ConfirmStock(StockService stock, StockRepository repository, WebhookSender hooks, IStockRepository stocks, IClock clock, IMediator mediator) : IEventHandler<OrderPlaced>
             {
                 public async ValueTask HandleAsync(OrderPlaced @event, CancellationToken cancellationToken = default)
                 {
@@ -200,7 +252,12 @@ public sealed class NonIdempotentHandlerTests
     [InlineData("await {|ED0004:repository.ReduceAsync(@event.OrderId, 1)|};")] // one level: the repository
     [InlineData("await {|ED0004:stock.ConfirmAsync(@event.OrderId)|};")] // two: service, then repository
     [InlineData("await {|ED0004:hooks.NotifyAsync(\"https://example.invalid/hooks\")|};")] // a webhook POST through a sender service
+    [InlineData("await {|ED0004:stocks.ReduceAsync(@event.OrderId, 1)|};")] // through an interface with one source implementation
+    [InlineData("await {|ED0004:mediator.Send(new ConfirmStockCommand(@event.OrderId), cancellationToken)|};")] // through a mediator to the command's handler
     public Task Effects_InTheCodeAHandlerDelegatesTo_AreReportedAtItsCall(string body) => AssertLayeredAsync(body);
+
+    [Fact]
+    public Task AnInterfaceWithSeveralImplementations_IsNotGuessedAt() => AssertLayeredAsync("clock.Tick(); await Task.Yield();");
 
     [Theory]
     [InlineData("int stock1 = await stock.PeekAsync(@event.OrderId);")] // reads only
