@@ -26,7 +26,9 @@ public sealed class TempDatabase : IDisposable
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        // No SqliteConnection.ClearAllPools() here: it is process-wide, and clearing while another test class (running in parallel)
+        // takes a pooled connection disposed that connection's handle under it (ObjectDisposedException: 'SQLitePCL.sqlite3', seen
+        // under load). Each store clears its own pool when it is disposed; on Linux an open handle does not stop the delete anyway.
         try
         {
             Directory.Delete(_folder, recursive: true);
