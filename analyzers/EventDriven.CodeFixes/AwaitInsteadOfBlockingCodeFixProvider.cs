@@ -41,7 +41,7 @@ namespace EventDriven.CodeFixes
             foreach (Diagnostic diagnostic in context.Diagnostics)
             {
                 SyntaxNode node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                if (!IsInAsyncFunction(node) || !diagnostic.Properties.TryGetValue(HandlerBodyAnalyzer.BlockingKindProperty, out string? kind))
+                if (!HandlerBodyAnalyzer.IsInAsyncFunction(node) || !diagnostic.Properties.TryGetValue(HandlerBodyAnalyzer.BlockingKindProperty, out string? kind))
                 {
                     continue;
                 }
@@ -76,26 +76,6 @@ namespace EventDriven.CodeFixes
                     CodeAction.Create("Await instead of blocking", cancellationToken => CodeFixHelpers.ReplaceAsync(context.Document, found.Blocking.Span, replacement, cancellationToken), EquivalenceKey),
                     diagnostic);
             }
-        }
-
-        private static bool IsInAsyncFunction(SyntaxNode node)
-        {
-            foreach (SyntaxNode ancestor in node.Ancestors())
-            {
-                switch (ancestor)
-                {
-                    case AnonymousFunctionExpressionSyntax lambda:
-                        return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
-                    case LocalFunctionStatementSyntax local:
-                        return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                    case MethodDeclarationSyntax method:
-                        return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                    case MemberDeclarationSyntax:
-                        return false;
-                }
-            }
-
-            return false;
         }
 
         /// <summary><c>Task.Delay(n, token)</c> with the enclosing method's CancellationToken parameter, if it has one.</summary>

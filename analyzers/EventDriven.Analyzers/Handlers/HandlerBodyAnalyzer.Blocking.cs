@@ -109,8 +109,8 @@ namespace EventDriven.Analyzers.Handlers
             return null;
         }
 
-        /// <summary>Whether the code runs in an <c>async</c> method, local function or lambda (where awaiting is one keyword away).</summary>
-        private static bool IsInAsyncFunction(SyntaxNode node)
+        /// <summary>Whether the code runs in an <c>async</c> method, local function or lambda (where awaiting is one keyword away); the code fix asks too.</summary>
+        internal static bool IsInAsyncFunction(SyntaxNode node)
         {
             foreach (SyntaxNode ancestor in node.Ancestors())
             {

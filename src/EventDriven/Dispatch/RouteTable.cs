@@ -14,6 +14,10 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
     private object?[]? _routes;
     private Dictionary<Type, RouteBase> _byRuntimeType = [];
 
+    // Which generated routes each type inherits handlers from, once the routes are built: fixed from then on (routes added later have no
+    // generated handlers), so a type published again and again with no handler at all costs a lookup, not a scan, a lock or a list.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, List<RouteBase>> _inheritedByType = new();
+
     /// <summary>Held while the routes are built or grown; the bus stops under it too, so a stop never misses consumers being started.</summary>
     public Lock Gate => _gate;
 
@@ -93,7 +97,7 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
             var grown = new object?[Math.Max(routes.Length, id + 1)];
             routes.CopyTo(grown, 0);
             var route = new EventRoute<TEvent>(dispatcher: null);
-            route.Inherit(InheritedRoutes(_byRuntimeType, typeof(TEvent)));
+            route.Inherit(InheritedAfterBuild(typeof(TEvent)));
             Configure(route);
             grown[id] = route;
             _byRuntimeType = new Dictionary<Type, RouteBase>(_byRuntimeType) { [typeof(TEvent)] = route };
@@ -117,17 +121,17 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
             return existing;
         }
 
+        List<RouteBase> inherited = InheritedAfterBuild(runtimeType);
+        if (inherited.Count == 0)
+        {
+            return null;
+        }
+
         lock (_gate)
         {
             if (_byRuntimeType.GetValueOrDefault(runtimeType) is { } added)
             {
                 return added;
-            }
-
-            IReadOnlyList<RouteBase> inherited = InheritedRoutes(_byRuntimeType, runtimeType);
-            if (inherited.Count == 0)
-            {
-                return null;
             }
 
             // Typed as the caller's static type (every inherited route's type is one of its base types too, so the casts hold); keyed
@@ -143,8 +147,11 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
     public bool InheritsHandlers(Type eventType)
     {
         _ = Routes ?? throw new InvalidOperationException("The routes are not built yet.");
-        return InheritedRoutes(Volatile.Read(ref _byRuntimeType), eventType).Count > 0;
+        return InheritedAfterBuild(eventType).Count > 0;
     }
+
+    private List<RouteBase> InheritedAfterBuild(Type eventType)
+        => _inheritedByType.GetOrAdd(eventType, static (type, byType) => InheritedRoutes(byType, type), Volatile.Read(ref _byRuntimeType));
 
     /// <summary>
     /// The routes with generated handlers whose event type <paramref name="eventType"/> derives from or implements, most specific

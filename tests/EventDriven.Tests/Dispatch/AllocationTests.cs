@@ -61,6 +61,25 @@ public sealed class AllocationTests
         Assert.Equal(2L * (Dispatches + 10), services.GetRequiredService<Recorder>().Count);
     }
 
+    [Fact]
+    public void Publish_OfAnEventNobodyHandles_AsItselfOrThroughIEvent_AllocatesNothing()
+    {
+        using ServiceProvider services = TestBus.Create();
+        var bus = services.GetRequiredService<IEventBus>();
+        var @event = new NobodyListens(Guid.NewGuid());
+        Warm(bus, @event);
+        Warm<IEvent>(bus, @event);
+
+        // Whether a base type's handlers would receive it is looked up, not rescanned: no list, no lock per publish.
+        long allocated = CollectionsHeldOff.AllocatedOnThisThreadBy(() =>
+        {
+            PublishMany(bus, @event);
+            PublishMany<IEvent>(bus, @event);
+        });
+
+        Assert.Equal(0, allocated);
+    }
+
     private static void PublishMany<TEvent>(IEventBus bus, TEvent @event)
         where TEvent : IEvent
     {
