@@ -1,3 +1,4 @@
+using EventDriven.Store.GroupCommit;
 using EventDriven.Sqlite.Writing;
 using Microsoft.Data.Sqlite;
 
@@ -144,7 +145,7 @@ internal sealed class SqliteDatabase
 
     /// <summary>Queues <paramref name="item"/> for the writer's next group.</summary>
     /// <exception cref="ObjectDisposedException">The database is closed.</exception>
-    public void Enqueue(SqliteWriteItem item)
+    public void Enqueue(GroupCommitItem item)
     {
         if (!Writer.TryEnqueue(item))
         {

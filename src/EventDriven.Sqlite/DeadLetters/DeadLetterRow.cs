@@ -29,18 +29,8 @@ internal sealed class DeadLetterRow
     /// <summary>Serializes the letter's event; one that cannot be serialized is kept without payload, with the reason.</summary>
     public static DeadLetterRow From(DeadLetter letter, IEventSerializer serializer)
     {
-        ArgumentNullException.ThrowIfNull(letter);
-        IEvent @event = letter.Event;
-        try
-        {
-            SerializedEvent serialized = serializer.Serialize(@event);
-            return new DeadLetterRow(letter, serialized.EventType, serialized.SchemaVersion, serialized.Payload, null);
-        }
-        catch (Exception exception) when (exception is EventSerializationException or NotSupportedException or InvalidOperationException)
-        {
-            // The failure path must not lose the letter because the event is not serializable: keep everything else.
-            return new DeadLetterRow(letter, @event.EventType ?? string.Empty, 0, null, $"{exception.GetType().Name}: {exception.Message}");
-        }
+        (string eventType, int schemaVersion, byte[]? payload, string? error) = DeadLetterPayload.Serialize(letter, serializer);
+        return new DeadLetterRow(letter, eventType, schemaVersion, payload, error);
     }
 
     /// <summary>Inserts the row in the writer's open transaction.</summary>

@@ -132,41 +132,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
 
     /// <summary>Reads the event of <paramref name="letter"/> back with <see cref="Serializer"/>, upcasting an older schema version.</summary>
     /// <exception cref="UnreadableDeadLetterException">It was not serializable when dead-lettered, or its payload cannot be read back now.</exception>
-    public IEvent ReadEvent(DeadLetterRecord letter)
-    {
-        ArgumentNullException.ThrowIfNull(letter);
-        if (letter.PayloadError is { } payloadError)
-        {
-            throw new UnreadableDeadLetterException(letter, $"the event could not be serialized when it was dead-lettered ({payloadError}), so only its id, type and the failure were kept.");
-        }
-
-        var stored = new StoredEvent(
-            Position: 0,
-            StreamId: string.Empty,
-            StreamVersion: 0,
-            letter.EventId,
-            letter.EventType,
-            letter.SchemaVersion,
-            letter.OccurredAt,
-            CausationId: null,
-            CorrelationId: null,
-            Metadata: null,
-            letter.Payload);
-        try
-        {
-            return Serializer.Deserialize(stored);
-        }
-        catch (EventDeserializationException exception)
-        {
-            string reason = exception switch
-            {
-                UnknownEventTypeException => $"no event type named '{letter.EventType}' is registered (renamed or removed; map an old name with EventTypeRegistry.AddAlias).",
-                EventSchemaVersionException newer => $"the payload has schema version {letter.SchemaVersion}, newer than version {newer.KnownVersion} this program knows.",
-                _ => $"the stored payload is not a valid '{letter.EventType}' ({exception.InnerException?.Message ?? exception.Message}).",
-            };
-            throw new UnreadableDeadLetterException(letter, reason, exception);
-        }
-    }
+    public IEvent ReadEvent(DeadLetterRecord letter) => DeadLetterPayload.ReadEvent(letter, Serializer);
 
     /// <summary>
     /// Reads the letter's event back, hands it to <paramref name="publish"/>, and marks the letter re-driven (it then leaves the
@@ -183,21 +149,21 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
         ArgumentNullException.ThrowIfNull(publish);
         DeadLetterRecord letter = await GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No dead letter with id {id} in '{DatabasePath}': it was deleted, or never existed.");
-        IEvent @event = ReadEvent(letter);
-        cancellationToken.ThrowIfCancellationRequested();
-        await publish(@event, cancellationToken).ConfigureAwait(false);
-
         long now = _time.GetUtcNow().UtcTicks;
-        await _database.WriteAsync(
-            writer =>
-            {
-                SqliteCommand mark = writer.Commands.Get(DeadLetterSchema.MarkRedrivenSql, writer.Transaction);
-                SqliteCommandCache.Set(mark, "$now", now);
-                SqliteCommandCache.Set(mark, "$id", id);
-                return mark.ExecuteNonQuery();
-            },
-            CancellationToken.None).ConfigureAwait(false);
-        return @event;
+        return await DeadLetterPayload.RedriveAsync(
+            letter,
+            Serializer,
+            publish,
+            async () => await _database.WriteAsync(
+                writer =>
+                {
+                    SqliteCommand mark = writer.Commands.Get(DeadLetterSchema.MarkRedrivenSql, writer.Transaction);
+                    SqliteCommandCache.Set(mark, "$now", now);
+                    SqliteCommandCache.Set(mark, "$id", id);
+                    return mark.ExecuteNonQuery();
+                },
+                CancellationToken.None).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -214,12 +180,7 @@ public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
         where TEvent : IEvent
     {
         ArgumentNullException.ThrowIfNull(bus);
-        return RedriveAsync(
-            id,
-            (@event, token) => @event is TEvent typed
-                ? bus.PublishAsync(typed, token)
-                : throw new InvalidOperationException($"Dead letter {id} holds a '{@event.EventType}' ({@event.GetType().FullName}), not a {typeof(TEvent).FullName}; nothing was re-driven."),
-            cancellationToken);
+        return RedriveAsync(id, DeadLetterPayload.PublishAs<TEvent>(id, bus), cancellationToken);
     }
 
     /// <summary>Removes the letter for good. Returns false when there was none with that id.</summary>

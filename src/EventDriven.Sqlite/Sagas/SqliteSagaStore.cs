@@ -1,4 +1,5 @@
 using EventDriven.Sagas;
+using EventDriven.Sagas.Storage;
 using EventDriven.Sqlite.Sagas;
 using Microsoft.Data.Sqlite;
 

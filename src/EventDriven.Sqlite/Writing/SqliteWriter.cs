@@ -1,3 +1,4 @@
+using EventDriven.Sagas.Storage;
 using EventDriven.Store.GroupCommit;
 using Microsoft.Data.Sqlite;
 
@@ -90,7 +91,16 @@ internal sealed class SqliteWriter : GroupCommitWriter
     }
 
     /// <inheritdoc />
-    protected override void Write(GroupCommitItem item) => ((SqliteWriteItem)item).Write(this);
+    protected override void Write(GroupCommitItem item)
+    {
+        if (item is PendingSagaSave save)
+        {
+            Sagas.SagaSchema.Save(this, save.TakeForWriting(), save.ExpectedRevision);
+            return;
+        }
+
+        ((SqliteWriteItem)item).Write(this);
+    }
 
     /// <inheritdoc />
     protected override void OnItemRolledBack(GroupCommitItem item) => _events?.Forget();

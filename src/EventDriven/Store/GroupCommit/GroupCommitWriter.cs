@@ -113,6 +113,15 @@ public abstract class GroupCommitWriter
     /// <summary>Whether the transaction is still open (some databases end it on their own after an error).</summary>
     protected abstract bool IsTransactionOpen { get; }
 
+    /// <summary>
+    /// Called once the group's transaction has begun, before any of its items is written, with every item of the group: lets a
+    /// backend read what the group needs in one round trip (the heads of the streams it appends to) instead of one per item.
+    /// </summary>
+    /// <param name="group">The group's items, in queue order (valid only during this call).</param>
+    protected virtual void OnGroupBegun(ReadOnlySpan<GroupCommitItem> group)
+    {
+    }
+
     /// <summary>Starts the savepoint of one item.</summary>
     protected abstract void BeginSavepoint();
 
@@ -206,6 +215,7 @@ public abstract class GroupCommitWriter
         try
         {
             BeginTransaction();
+            OnGroupBegun(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_taken)[start..end]);
             for (int i = start; i < end; i++)
             {
                 WriteOne(_taken[i]);

@@ -1,6 +1,6 @@
 using EventDriven.Serialization;
 
-namespace EventDriven.Sqlite;
+namespace EventDriven.Reliability;
 
 /// <summary>
 /// The event of a dead letter cannot be read back: it could not be serialized when it was dead-lettered, or its stored payload is

@@ -1,12 +1,11 @@
-using EventDriven.Sagas;
-
-namespace EventDriven.Sqlite.Sagas;
+namespace EventDriven.Sagas.Storage;
 
 /// <summary>
-/// The saves of one <see cref="SqliteSagaStore"/> that are queued for the database's writer or being written: one entry per instance
+/// The saves of one durable <see cref="ISagaStore"/> that are queued for its database's group-commit writer or being written: one entry per instance
 /// (a newer save of an instance not yet taken by the writer replaces the queued record), and what a load must see before the table.
 /// </summary>
-internal sealed class SagaSaveQueue
+/// <remarks>Shared by the storage backends (SQLite, PostgreSQL): each writes a <see cref="PendingSagaSave"/> its own way.</remarks>
+public sealed class SagaSaveQueue
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string, string), PendingSagaSave> _queued = [];
@@ -81,7 +80,7 @@ internal sealed class SagaSaveQueue
     }
 
     /// <summary>Called by the writer as it writes the save: no later save folds into it; returns the record to write.</summary>
-    public SagaRecord TakeForWriting(PendingSagaSave save)
+    internal SagaRecord TakeForWriting(PendingSagaSave save)
     {
         lock (_gate)
         {
@@ -93,7 +92,7 @@ internal sealed class SagaSaveQueue
     }
 
     /// <summary>Called by the writer once the save's transaction has ended: a load reads the table again.</summary>
-    public void Written(PendingSagaSave save)
+    internal void Written(PendingSagaSave save)
     {
         lock (_gate)
         {

@@ -1,8 +1,8 @@
-namespace EventDriven.Sqlite;
+namespace EventDriven.Reliability;
 
 /// <summary>
-/// One dead letter as <see cref="SqliteDeadLetterStore"/> keeps it: the event as stored bytes (read it with
-/// <see cref="SqliteDeadLetterStore.ReadEvent"/>), which handler failed, how, and whether it was re-driven. Listing never reads
+/// One dead letter as a durable dead-letter store keeps it (<c>SqliteDeadLetterStore</c>, <c>PostgresDeadLetterStore</c>): the event as stored bytes (read it with
+/// <see cref="DeadLetterPayload.ReadEvent"/> or the store's <c>ReadEvent</c>), which handler failed, how, and whether it was re-driven. Listing never reads
 /// the event, so a letter whose event cannot be read back is listed like any other.
 /// </summary>
 /// <param name="Id">The letter's id in the store, increasing, never reused.</param>

@@ -1,0 +1,215 @@
+using EventDriven.PostgreSql.Writing;
+using EventDriven.Store.GroupCommit;
+using Npgsql;
+
+namespace EventDriven.PostgreSql;
+
+/// <summary>
+/// One PostgreSQL store (a data source and a schema) as the stores of this process share it: its single <see cref="PostgresWriter"/>
+/// (one write connection, one group-commit thread), the data source its readers take pooled connections from, and the creation of
+/// each component's tables.
+/// </summary>
+/// <remarks>
+/// Every <see cref="PostgresEventStore"/>, <see cref="PostgresInbox"/>, <see cref="PostgresSagaStore"/> and
+/// <see cref="PostgresDeadLetterStore"/> opened with the same connection string (or data source), schema and group size shares one
+/// instance, counted by <see cref="Acquire"/> and <see cref="ReleaseAsync"/>: their writes commit together. Other processes have
+/// writers of their own; the append lock keeps their positions in commit order (see <see cref="EventAppendSession"/>).
+/// </remarks>
+internal sealed class PostgresDatabase
+{
+    private static readonly Dictionary<Key, PostgresDatabase> s_open = [];
+    private static readonly Lock s_openGate = new();
+
+    private readonly Key _key;
+    private readonly bool _ownsDataSource;
+    private readonly Dictionary<string, Task> _components = new(StringComparer.Ordinal);
+    private readonly Lock _componentsGate = new();
+    private readonly int _maxBatchSize;
+    private PostgresWriter? _writer;
+    private int _users;
+
+    private PostgresDatabase(Key key, PostgresStoreOptions options)
+    {
+        _key = key;
+        Schema = key.Schema;
+        _maxBatchSize = options.MaxBatchSize;
+        if (options.DataSource is { } given)
+        {
+            DataSource = given;
+        }
+        else
+        {
+            // The slim builder keeps the package trimmable and AOT-clean; arrays are the one extra the stores use (unnest inserts).
+            var builder = new NpgsqlSlimDataSourceBuilder(options.ConnectionString);
+            builder.EnableArrays();
+            DataSource = builder.Build();
+            _ownsDataSource = true;
+        }
+
+        var connection = new NpgsqlConnectionStringBuilder(DataSource.ConnectionString);
+        Server = $"{connection.Host}:{connection.Port} (database '{connection.Database ?? connection.Username}', user '{connection.Username}')";
+        Location = $"{Server}, schema '{Schema}'";
+    }
+
+    /// <summary>The PostgreSQL schema of the tables.</summary>
+    public string Schema { get; }
+
+    /// <summary>Host, port, database and user, as error messages name the server.</summary>
+    public string Server { get; }
+
+    /// <summary>Server and schema, as error messages name the store.</summary>
+    public string Location { get; }
+
+    /// <summary>Where readers, units of work and the writer take their connections.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The store's writer in this process, started at its first use.</summary>
+    public PostgresWriter Writer
+    {
+        get
+        {
+            if (Volatile.Read(ref _writer) is { } writer)
+            {
+                return writer;
+            }
+
+            lock (_componentsGate)
+            {
+                return _writer ??= new PostgresWriter(this, _maxBatchSize);
+            }
+        }
+    }
+
+    /// <summary>The shared database of <paramref name="options"/>' server and schema. Pair every call with one <see cref="ReleaseAsync"/>.</summary>
+    public static PostgresDatabase Acquire(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var key = new Key((object?)options.DataSource ?? options.ConnectionString!, options.Schema, options.MaxBatchSize);
+        lock (s_openGate)
+        {
+            if (!s_open.TryGetValue(key, out PostgresDatabase? database))
+            {
+                database = new PostgresDatabase(key, options);
+                s_open.Add(key, database);
+            }
+
+            database._users++;
+            return database;
+        }
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="component"/>'s tables exist (created at the first call of the process, checked against the
+    /// version this library writes). A failure is not remembered: the next call tries again (the server may be back).
+    /// </summary>
+    /// <exception cref="IncompatibleDatabaseException">The component's tables are newer than this library.</exception>
+    /// <exception cref="PostgresUnavailableException">The server cannot be reached or refused the login.</exception>
+    public Task EnsureComponentAsync(string component, CancellationToken cancellationToken)
+    {
+        lock (_componentsGate)
+        {
+            if (!_components.TryGetValue(component, out Task? ready) || ready.IsFaulted || ready.IsCanceled)
+            {
+                ready = CreateComponentAsync(component);
+                _components[component] = ready;
+            }
+
+            return ready.IsCompletedSuccessfully ? ready : ready.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A pooled connection, opened; an unreachable server or a refused login becomes a <see cref="PostgresUnavailableException"/>.</summary>
+    public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>The writer's connection, opened synchronously (on the writer's own thread).</summary>
+    public NpgsqlConnection OpenWriterConnection() => DataSource.OpenConnection();
+
+    /// <summary>The store's error for a server that cannot be used, naming it.</summary>
+    public PostgresUnavailableException Unavailable(Exception exception)
+    {
+        (string problem, bool transient) = PostgresErrors.Describe(exception);
+        return new PostgresUnavailableException(Server, problem, transient, exception);
+    }
+
+    /// <summary>Runs a call on a pooled connection, translating connection failures (see <see cref="Unavailable"/>).</summary>
+    public async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>Queues an item for the writer; throws <see cref="ObjectDisposedException"/> once the store is closing.</summary>
+    public void Enqueue(GroupCommitItem item)
+    {
+        if (!Writer.TryEnqueue(item))
+        {
+            throw new ObjectDisposedException("PostgresDatabase", $"The PostgreSQL store {Location} is closed.");
+        }
+    }
+
+    /// <summary>
+    /// Releases one user; the last one stops the writer (after it has committed what is queued) and disposes the data source when the
+    /// store built it.
+    /// </summary>
+    public async ValueTask ReleaseAsync()
+    {
+        bool last;
+        lock (s_openGate)
+        {
+            last = --_users == 0;
+            if (last)
+            {
+                s_open.Remove(_key);
+            }
+        }
+
+        if (!last)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _writer) is { } writer)
+        {
+            writer.Close();
+            await writer.Stopped.ConfigureAwait(false);
+        }
+
+        if (_ownsDataSource)
+        {
+            await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task CreateComponentAsync(string component)
+    {
+        await using NpgsqlConnection connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await PostgresSchema.EnsureAsync(connection, Schema, component, Location, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    private readonly record struct Key(object Server, string Schema, int MaxBatchSize);
+}

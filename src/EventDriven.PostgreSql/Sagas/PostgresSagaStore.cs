@@ -1,0 +1,212 @@
+using EventDriven.PostgreSql.Sagas;
+using EventDriven.PostgreSql.Writing;
+using EventDriven.Sagas;
+using EventDriven.Sagas.Storage;
+using Npgsql;
+
+namespace EventDriven.PostgreSql;
+
+/// <summary>
+/// The durable <see cref="ISagaStore"/> on PostgreSQL: saga instances in the table <c>sagas</c> of the store's schema, written by
+/// this process's one writer with everything else queued for the store (appends, inbox marks) in one transaction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Group commit.</b> Saves are queued; each save's task completes after the commit that holds it. Saves of one instance queued
+/// together collapse into the newest. With the runtime's default <see cref="SagaDurability.WriteBehind"/>, nobody waits for those
+/// commits on the bus's consumer threads.
+/// </para>
+/// <para>
+/// <b>Several processes.</b> A save is checked against the revision its instance was loaded at, so two processes advancing the same
+/// instance cannot both win: the second fails with <see cref="SagaConcurrencyException"/>.
+/// </para>
+/// <para>
+/// <b>Read-your-writes.</b> <see cref="LoadAsync"/> sees this process's queued and committing saves before the table;
+/// <see cref="ListOpenAsync"/> and <see cref="GetDueTimeoutsAsync"/> flush first. Dispose it (the container does) to commit what is still queued.
+/// </para>
+/// </remarks>
+public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposable
+{
+    private readonly PostgresDatabase _database;
+    private readonly SagaSaveQueue _saves = new();
+    private readonly SagaSql _sql;
+    private int _disposed;
+
+    /// <summary>Opens the saga table on the server of <paramref name="connectionString"/>, in the default schema.</summary>
+    public PostgresSagaStore(string connectionString)
+        : this(new PostgresStoreOptions { ConnectionString = connectionString })
+    {
+    }
+
+    /// <summary>Opens the saga table; it is created at the first call when missing.</summary>
+    public PostgresSagaStore(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _database = PostgresDatabase.Acquire(options);
+        _sql = new SagaSql(_database.Schema);
+    }
+
+    /// <summary>The shared database of this store (its writer).</summary>
+    internal PostgresDatabase Database => _database;
+
+    /// <inheritdoc />
+    public async ValueTask<SagaRecord?> LoadAsync(string sagaType, string correlationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sagaType);
+        ArgumentException.ThrowIfNullOrEmpty(correlationId);
+        ThrowIfDisposed();
+        if (_saves.FindUncommitted(sagaType, correlationId) is { } uncommitted)
+        {
+            return uncommitted;
+        }
+
+        // The writer may commit the instance between the look at the queue and this read: the table then has the same revision or a
+        // newer one, never an older one, because a save leaves the queue only after its commit.
+        IReadOnlyList<SagaRecord> found = await QueryAsync(_sql.Load, sagaType, command => command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = correlationId }), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Completes after the group commit that holds the save.</remarks>
+    public ValueTask SaveAsync(SagaRecord record, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        ThrowIfDisposed();
+        try
+        {
+            Task ready = EnsureCreatedAsync(cancellationToken);
+            return ready.IsCompletedSuccessfully ? new(Queue(record, expectedRevision, onFailure: null)!) : SaveWhenReadyAsync(ready, record, expectedRevision);
+        }
+        catch (Exception refused) when (refused is SagaConcurrencyException or ArgumentException)
+        {
+            return ValueTask.FromException(refused);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Queued for the next group commit; <paramref name="onFailure"/> runs on the writer thread if that commit fails the save.</remarks>
+    public void SaveInBackground(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        ThrowIfDisposed();
+        Task ready = EnsureCreatedAsync(CancellationToken.None);
+        if (ready.IsCompletedSuccessfully)
+        {
+            _ = Queue(record, expectedRevision, onFailure);
+            return;
+        }
+
+        _ = QueueWhenReadyAsync(ready, record, expectedRevision, onFailure);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<SagaRecord>> ListOpenAsync(string sagaType, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sagaType);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(_sql.Open, sagaType, static _ => { }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<SagaRecord>> GetDueTimeoutsAsync(string sagaType, DateTimeOffset dueBy, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sagaType);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(_sql.Due, sagaType, command =>
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = dueBy.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var barrier = new WriterBarrier();
+        _database.Enqueue(barrier);
+        await barrier.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits what is queued, then lets go of the store.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? _database.ReleaseAsync() : default;
+
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _database.EnsureComponentAsync(PostgresSchema.SagasComponent, cancellationToken);
+
+    private async ValueTask SaveWhenReadyAsync(Task ready, SagaRecord record, long expectedRevision)
+    {
+        await ready.ConfigureAwait(false);
+        await Queue(record, expectedRevision, onFailure: null)!.ConfigureAwait(false);
+    }
+
+    private async Task QueueWhenReadyAsync(Task ready, SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
+    {
+        try
+        {
+            await ready.ConfigureAwait(false);
+            _ = Queue(record, expectedRevision, onFailure);
+        }
+        catch (Exception exception)
+        {
+            onFailure(record, exception);
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<SagaRecord>> QueryAsync(string sql, string sagaType, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        return await _database.WithConnectionAsync<IReadOnlyList<SagaRecord>>(
+            async (connection, ct) =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sagaType });
+                bind(command);
+                await using NpgsqlDataReader row = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var records = new List<SagaRecord>();
+                while (await row.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    records.Add(SagaSql.Read(row, sagaType));
+                }
+
+                return records;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues the save for the writer, or folds it into the queued save of the same instance.</summary>
+    private Task? Queue(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception>? onFailure)
+    {
+        PostgresText.ThrowIfNul(record.SagaType, "record.SagaType");
+        PostgresText.ThrowIfNul(record.CorrelationId, "record.CorrelationId");
+        PendingSagaSave save = _saves.Add(record, expectedRevision, onFailure, out Task? waiter, out bool isNew);
+        if (isNew)
+        {
+            try
+            {
+                _database.Enqueue(save);
+            }
+            catch
+            {
+                _saves.Remove(save);
+                throw;
+            }
+        }
+
+        return waiter;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
