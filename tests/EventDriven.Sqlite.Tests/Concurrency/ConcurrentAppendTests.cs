@@ -1,6 +1,6 @@
 using EventDriven.Sqlite.Tests.Fixtures;
 using EventDriven.Store;
-using static EventDriven.Sqlite.Tests.Fixtures.StoreRead;
+using static EventDriven.Storage.Contracts.StoreRead;
 
 namespace EventDriven.Sqlite.Tests.Concurrency;
 

@@ -1,7 +1,7 @@
 using EventDriven.Sqlite.Tests.Fixtures;
 using EventDriven.Store;
 using Microsoft.Data.Sqlite;
-using static EventDriven.Sqlite.Tests.Fixtures.StoreRead;
+using static EventDriven.Storage.Contracts.StoreRead;
 
 namespace EventDriven.Sqlite.Tests.Sqlite;
 

@@ -1,9 +1,8 @@
 using EventDriven.Serialization;
-using EventDriven.Sqlite.Tests.Fixtures;
 using EventDriven.Store;
-using static EventDriven.Sqlite.Tests.Fixtures.StoreRead;
+using static EventDriven.Storage.Contracts.StoreRead;
 
-namespace EventDriven.Sqlite.Tests.Contract;
+namespace EventDriven.Storage.Contracts;
 
 /// <summary>
 /// The <see cref="IEventStore"/> contract, written once and run against every store (<see cref="InMemoryEventStoreContractTests"/>,
@@ -426,7 +425,3 @@ public abstract class EventStoreContractTests(StoreFactory factory) : IAsyncLife
         }
     }
 }
-
-public sealed class InMemoryEventStoreContractTests() : EventStoreContractTests(new InMemoryStoreFactory());
-
-public sealed class SqliteEventStoreContractTests() : EventStoreContractTests(new SqliteStoreFactory());

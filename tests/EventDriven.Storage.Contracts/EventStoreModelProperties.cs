@@ -1,11 +1,10 @@
-using EventDriven.Sqlite.Tests.Fixtures;
 using EventDriven.Store;
 using FsCheck.Xunit;
 
 // The property runs a whole scenario synchronously; the stores' tasks complete on their own threads, so blocking cannot deadlock.
 #pragma warning disable xUnit1031
 
-namespace EventDriven.Sqlite.Tests.Contract;
+namespace EventDriven.Storage.Contracts;
 
 /// <summary>
 /// Model-based: any sequence of appends (to three streams, with every kind of expected version, fresh and retried event ids) and
@@ -159,7 +158,3 @@ public abstract class EventStoreModelProperties(Func<StoreFactory> newFactory)
         }
     }
 }
-
-public sealed class InMemoryEventStoreModelProperties() : EventStoreModelProperties(static () => new InMemoryStoreFactory());
-
-public sealed class SqliteEventStoreModelProperties() : EventStoreModelProperties(static () => new SqliteStoreFactory());

@@ -1,6 +1,6 @@
 using EventDriven.Serialization;
 
-namespace EventDriven.Sqlite.Tests.Fixtures;
+namespace EventDriven.Storage.Contracts;
 
 /// <summary>A serializer that knows exactly the test events, registered by hand (no generated catalog is consulted).</summary>
 public static class TestSerializer

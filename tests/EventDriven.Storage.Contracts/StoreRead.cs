@@ -1,6 +1,6 @@
 using EventDriven.Store;
 
-namespace EventDriven.Sqlite.Tests.Fixtures;
+namespace EventDriven.Storage.Contracts;
 
 public static class StoreRead
 {

@@ -1,6 +1,6 @@
 using EventDriven.Store;
 
-namespace EventDriven.Sqlite.Tests.Fixtures;
+namespace EventDriven.Storage.Contracts;
 
 /// <summary>An event of a stream (a cart): stored in the stream it names.</summary>
 public sealed record ItemAdded(string StreamId, string Sku, int Quantity) : IStreamEvent

@@ -1,0 +1,8 @@
+using EventDriven.PostgreSql.Tests.Fixtures;
+
+namespace EventDriven.PostgreSql.Tests.Contract;
+
+// The shared store contract (tests/EventDriven.Storage.Contracts), unchanged, against a real PostgreSQL server.
+public sealed class PostgresEventStoreContractTests() : EventStoreContractTests(new PostgresStoreFactory());
+
+public sealed class PostgresEventStoreModelProperties() : EventStoreModelProperties(static () => new PostgresStoreFactory());
