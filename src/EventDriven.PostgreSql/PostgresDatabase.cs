@@ -24,6 +24,8 @@ internal sealed class PostgresDatabase
     private readonly bool _ownsDataSource;
     private readonly Dictionary<string, Task> _components = new(StringComparer.Ordinal);
     private readonly Lock _componentsGate = new();
+    private readonly HashSet<string> _required = new(StringComparer.Ordinal);
+    private int _ready;
     private readonly int _maxBatchSize;
     private PostgresWriter? _writer;
     private int _users;
@@ -116,6 +118,44 @@ internal sealed class PostgresDatabase
             }
 
             return ready.IsCompletedSuccessfully ? ready : ready.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Declares that this process writes to <paramref name="component"/>'s tables: the writer makes sure they exist before its next
+    /// group (so stores can queue writes at once, in order, without waiting for the creation themselves).
+    /// </summary>
+    public void Require(string component)
+    {
+        lock (_componentsGate)
+        {
+            _required.Add(component);
+        }
+    }
+
+    /// <summary>On the writer's thread, before a group: creates (or checks) every required component not yet known to exist.</summary>
+    public void EnsureRequiredComponents()
+    {
+        string[] required;
+        lock (_componentsGate)
+        {
+            if (_required.Count == _ready)
+            {
+                return;
+            }
+
+            required = [.. _required];
+        }
+
+        foreach (string component in required)
+        {
+            // The writer's thread is dedicated: blocking it on the creation (its own connection) holds up nobody else.
+            EnsureComponentAsync(component, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        lock (_componentsGate)
+        {
+            _ready = required.Length;
         }
     }
 

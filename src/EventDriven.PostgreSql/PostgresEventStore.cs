@@ -54,8 +54,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
     }
 
     /// <summary>
-    /// Opens the store. Nothing is sent to the server yet: the schema and tables are created (or checked) at the first call, or by
-    /// <see cref="EnsureCreatedAsync"/>.
+    /// Opens the store. Nothing is sent to the server yet: the schema and tables are created (or checked) at the first call (an
+    /// unreachable server fails that call, not the constructor), or by <see cref="EnsureCreatedAsync"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is missing or out of range (named in the message).</exception>
     public PostgresEventStore(PostgresStoreOptions options)
@@ -66,6 +66,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         _maxEventSize = options.MaxEventSize;
         _readPageSize = options.ReadPageSize;
         _database = PostgresDatabase.Acquire(options);
+        _database.Require(PostgresSchema.EventsComponent);
         string s = _database.Schema;
         string columns = PostgresSchema.EventColumns;
         _readStreamSql = $"SELECT {columns} FROM {s}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3";
@@ -173,13 +174,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serialized);
         PostgresText.ThrowIfNul(items, serialized);
         var pending = new PendingAppend(streamId, items, serialized, expectedVersion, cancellationToken);
-        Task ready = EnsureCreatedAsync(cancellationToken);
-        if (!ready.IsCompletedSuccessfully)
-        {
-            return EnqueueWhenReadyAsync(ready, pending);
-        }
+        _database.Enqueue(pending); // the writer creates the tables before its first group
 
-        _database.Enqueue(pending);
         return pending.AsValueTask();
     }
 
@@ -257,13 +253,6 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         {
             _database.ReleaseAsync().AsTask().GetAwaiter().GetResult();
         }
-    }
-
-    private async ValueTask<AppendResult> EnqueueWhenReadyAsync(Task ready, PendingAppend pending)
-    {
-        await ready.ConfigureAwait(false);
-        _database.Enqueue(pending);
-        return await pending.AsValueTask().ConfigureAwait(false);
     }
 
     private async ValueTask<AppendResult> EmptyAppendAsync(string streamId, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace EventDriven.PostgreSql;
 /// with the reason, and a payload that cannot be read back later never stops the listing: only that letter's <see cref="ReadEvent"/>
 /// and re-drive fail, with <see cref="UnreadableDeadLetterException"/>.
 /// </remarks>
-public sealed class PostgresDeadLetterStore : IDeadLetterSink, IAsyncDisposable, IDisposable
+public sealed class PostgresDeadLetterStore : IDeadLetterStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The most letters one <see cref="ListAsync"/> call returns.</summary>
     public const int MaxPageSize = 10_000;
@@ -43,6 +43,7 @@ public sealed class PostgresDeadLetterStore : IDeadLetterSink, IAsyncDisposable,
         _time = timeProvider ?? TimeProvider.System;
         Serializer = options.Serializer ?? new JsonEventSerializer(options.EventTypes ?? new EventTypeRegistry());
         _database = PostgresDatabase.Acquire(options);
+        _database.Require(PostgresSchema.DeadLettersComponent);
         _table = _database.Schema + ".dead_letters";
     }
 
@@ -56,7 +57,6 @@ public sealed class PostgresDeadLetterStore : IDeadLetterSink, IAsyncDisposable,
         ArgumentNullException.ThrowIfNull(letter);
         ThrowIfDisposed();
         var write = new DeadLetterWrite(letter, Serializer);
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         _database.Enqueue(write);
         await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

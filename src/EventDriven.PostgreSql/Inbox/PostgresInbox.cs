@@ -49,6 +49,7 @@ public sealed class PostgresInbox : IInbox, IAsyncDisposable, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         Retention = options.Inbox.Retention;
         _database = PostgresDatabase.Acquire(options);
+        _database.Require(PostgresSchema.InboxComponent);
         _existsSql = InboxSql.Exists(_database.Schema);
         _purgeSql = $"DELETE FROM {_database.Schema}.inbox WHERE ctid IN (SELECT ctid FROM {_database.Schema}.inbox WHERE processed_at < $1 LIMIT $2)";
         if (options.Inbox.PurgeInterval is { } interval)
@@ -90,7 +91,6 @@ public sealed class PostgresInbox : IInbox, IAsyncDisposable, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         PostgresText.ThrowIfNul(consumer, nameof(consumer));
-        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var mark = new PendingMark(consumer, eventId, _time.GetUtcNow());
         _database.Enqueue(mark);
         return await mark.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = PostgresDatabase.Acquire(options);
+        _database.Require(PostgresSchema.SagasComponent);
         _sql = new SagaSql(_database.Schema);
     }
 
@@ -75,8 +76,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
         ThrowIfDisposed();
         try
         {
-            Task ready = EnsureCreatedAsync(cancellationToken);
-            return ready.IsCompletedSuccessfully ? new(Queue(record, expectedRevision, onFailure: null)!) : SaveWhenReadyAsync(ready, record, expectedRevision);
+            return new(Queue(record, expectedRevision, onFailure: null)!); // the writer creates the table before its first group
         }
         catch (Exception refused) when (refused is SagaConcurrencyException or ArgumentException)
         {
@@ -92,14 +92,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
         ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
         ArgumentNullException.ThrowIfNull(onFailure);
         ThrowIfDisposed();
-        Task ready = EnsureCreatedAsync(CancellationToken.None);
-        if (ready.IsCompletedSuccessfully)
-        {
-            _ = Queue(record, expectedRevision, onFailure);
-            return;
-        }
-
-        _ = QueueWhenReadyAsync(ready, record, expectedRevision, onFailure);
+        _ = Queue(record, expectedRevision, onFailure);
     }
 
     /// <inheritdoc />
@@ -145,25 +138,6 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? _database.ReleaseAsync() : default;
 
     private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _database.EnsureComponentAsync(PostgresSchema.SagasComponent, cancellationToken);
-
-    private async ValueTask SaveWhenReadyAsync(Task ready, SagaRecord record, long expectedRevision)
-    {
-        await ready.ConfigureAwait(false);
-        await Queue(record, expectedRevision, onFailure: null)!.ConfigureAwait(false);
-    }
-
-    private async Task QueueWhenReadyAsync(Task ready, SagaRecord record, long expectedRevision, Action<SagaRecord, Exception> onFailure)
-    {
-        try
-        {
-            await ready.ConfigureAwait(false);
-            _ = Queue(record, expectedRevision, onFailure);
-        }
-        catch (Exception exception)
-        {
-            onFailure(record, exception);
-        }
-    }
 
     private async ValueTask<IReadOnlyList<SagaRecord>> QueryAsync(string sql, string sagaType, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {

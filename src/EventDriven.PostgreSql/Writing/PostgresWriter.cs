@@ -68,6 +68,7 @@ internal sealed class PostgresWriter : GroupCommitWriter
     /// <inheritdoc />
     protected override void BeginTransaction()
     {
+        _database.EnsureRequiredComponents();
         try
         {
             if (_connection is not { FullState: System.Data.ConnectionState.Open })

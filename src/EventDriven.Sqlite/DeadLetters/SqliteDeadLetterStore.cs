@@ -18,7 +18,7 @@ namespace EventDriven.Sqlite;
 /// cannot be read back later (corrupt, type renamed or removed, newer schema) never stops the listing: only that letter's
 /// <see cref="ReadEvent"/> and re-drive fail, with <see cref="UnreadableDeadLetterException"/>.
 /// </remarks>
-public sealed class SqliteDeadLetterStore : IDeadLetterSink, IDisposable
+public sealed class SqliteDeadLetterStore : IDeadLetterStore, IDisposable
 {
     /// <summary>The most letters one <see cref="ListAsync"/> call returns.</summary>
     public const int MaxPageSize = 10_000;

@@ -6,3 +6,9 @@ namespace EventDriven.PostgreSql.Tests.Contract;
 public sealed class PostgresEventStoreContractTests() : EventStoreContractTests(new PostgresStoreFactory());
 
 public sealed class PostgresEventStoreModelProperties() : EventStoreModelProperties(static () => new PostgresStoreFactory());
+
+public sealed class PostgresInboxContractTests() : InboxContractTests(new PostgresReliabilityFactory());
+
+public sealed class PostgresSagaStoreContractTests() : SagaStoreContractTests(new PostgresReliabilityFactory());
+
+public sealed class PostgresDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new PostgresReliabilityFactory());

@@ -10,3 +10,9 @@ public sealed class SqliteEventStoreContractTests() : EventStoreContractTests(ne
 public sealed class InMemoryEventStoreModelProperties() : EventStoreModelProperties(static () => new InMemoryStoreFactory());
 
 public sealed class SqliteEventStoreModelProperties() : EventStoreModelProperties(static () => new SqliteStoreFactory());
+
+public sealed class SqliteInboxContractTests() : InboxContractTests(new SqliteReliabilityFactory());
+
+public sealed class SqliteSagaStoreContractTests() : SagaStoreContractTests(new SqliteReliabilityFactory());
+
+public sealed class SqliteDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new SqliteReliabilityFactory());

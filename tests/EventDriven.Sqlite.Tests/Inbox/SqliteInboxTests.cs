@@ -12,52 +12,6 @@ public sealed class SqliteInboxTests : IDisposable
     public void Dispose() => _file.Dispose();
 
     [Fact]
-    public async Task Mark_RecordsOncePerConsumer_AndAnAcknowledgedMarkSurvivesReopening()
-    {
-        Guid eventId = Guid.NewGuid();
-        using (var inbox = new SqliteInbox(_file.Path))
-        {
-            Assert.False(await inbox.HasProcessedAsync(Consumer, eventId));
-            Assert.True(await inbox.MarkProcessedAsync(Consumer, eventId));
-            Assert.False(await inbox.MarkProcessedAsync(Consumer, eventId));
-            Assert.False(await inbox.HasProcessedAsync("Shop.Mail.SendReceipt", eventId));
-        }
-
-        using var reopened = new SqliteInbox(_file.Path);
-        Assert.True(await reopened.HasProcessedAsync(Consumer, eventId));
-        Assert.False(await reopened.HasProcessedAsync(Consumer, Guid.NewGuid()));
-    }
-
-    [Fact]
-    public async Task ConcurrentMarks_FromManyConsumers_AreAllRecorded_AndADuplicateIsAcknowledgedOnceOnly()
-    {
-        using var inbox = new SqliteInbox(_file.Path);
-        Guid[] ids = [.. Enumerable.Range(0, 400).Select(static _ => Guid.NewGuid())];
-
-        // Two racers per id: group commit puts them in the same or in consecutive transactions; either way exactly one wins.
-        bool[][] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
-        {
-            var won = new bool[ids.Length];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                won[i] = await inbox.MarkProcessedAsync("consumer-" + (worker % 4), ids[i]);
-            }
-
-            return won;
-        })));
-
-        for (int consumer = 0; consumer < 4; consumer++)
-        {
-            for (int i = 0; i < ids.Length; i++)
-            {
-                Assert.Equal(1, (results[consumer][i] ? 1 : 0) + (results[consumer + 4][i] ? 1 : 0));
-            }
-        }
-
-        Assert.Equal(4 * ids.Length, CountRows("inbox"));
-    }
-
-    [Fact]
     public async Task ExecuteOnce_CommitsTheWorkAndTheMarkTogether_AndSkipsTheSecondTime()
     {
         CreateLedger();
@@ -129,34 +83,6 @@ public sealed class SqliteInboxTests : IDisposable
     }
 
     [Fact]
-    public async Task PurgeExpired_ForgetsOnlyIdsOlderThanTheRetention()
-    {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        using var inbox = new SqliteInbox(Options(o => o.Inbox.Retention = TimeSpan.FromDays(30)), clock);
-        Guid old = Guid.NewGuid();
-        Guid recent = Guid.NewGuid();
-        await inbox.MarkProcessedAsync(Consumer, old);
-        clock.Advance(TimeSpan.FromDays(20));
-        await inbox.MarkProcessedAsync(Consumer, recent);
-        clock.Advance(TimeSpan.FromDays(11));
-
-        Assert.Equal(1, await inbox.PurgeExpiredAsync());
-
-        Assert.False(await inbox.HasProcessedAsync(Consumer, old));
-        Assert.True(await inbox.HasProcessedAsync(Consumer, recent));
-    }
-
-    [Fact]
-    public async Task Purge_OfMoreRowsThanOneChunk_RemovesThemAll()
-    {
-        using var inbox = new SqliteInbox(Options(o => o.Synchronous = SqliteSynchronous.Normal));
-        await Task.WhenAll(Enumerable.Range(0, 10_000).Select(_ => inbox.MarkProcessedAsync(Consumer, Guid.NewGuid()).AsTask()));
-
-        Assert.Equal(10_000, await inbox.PurgeAsync(DateTimeOffset.MaxValue));
-        Assert.Equal(0, CountRows("inbox"));
-    }
-
-    [Fact]
     public async Task PeriodicPurge_RunsOnTheTimer_AndStopsWhenTheInboxIsDisposed()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -196,15 +122,6 @@ public sealed class SqliteInboxTests : IDisposable
         })));
 
         Assert.Contains("SqliteInboxOptions." + setting, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Disposed_RefusesMarks()
-    {
-        var inbox = new SqliteInbox(_file.Path);
-        inbox.Dispose();
-
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await inbox.MarkProcessedAsync(Consumer, Guid.NewGuid()));
     }
 
     private SqliteStoreOptions Options(Action<SqliteStoreOptions> configure)
