@@ -69,6 +69,13 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Stops the server at once (<c>-m immediate</c>: as a crash would, every connection cut, recovery at the next start).</summary>
     public Task StopAsync() => PgCtlAsync($"-D {_dataDirectory} -m immediate -w -t 60 stop");
 
+    /// <summary>From now on, TCP logins need the role's password (scram-sha-256); the superuser keeps logging in without one.</summary>
+    public async Task RequirePasswordsAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dataDirectory!, "pg_hba.conf"), "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n").ConfigureAwait(false);
+        await PgCtlAsync($"-D {_dataDirectory} reload").ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
