@@ -22,12 +22,13 @@ public static class ShopCommand
         Option<int> seed = new("--seed") { Description = "Seed of the customers' choices: the same seed places the same orders.", DefaultValueFactory = _ => defaults.Seed };
         Option<string> db = new("--db") { Description = "The SQLite database file (recreated unless --keep); the flow diagram is written next to it.", DefaultValueFactory = _ => ShopJobOptions.DefaultDatabasePath };
         Option<bool> inMemory = new("--in-memory") { Description = "Keep events in an in-memory store instead of SQLite: not durable, for comparing the cost of durability." };
+        Option<string> postgres = new("--postgres") { Description = "Keep events, inbox, dead letters and saga state on this PostgreSQL server (an Npgsql connection string) instead of SQLite, in the schema 'ecommerce' (dropped first unless --keep)." };
         Option<bool> keep = new("--keep") { Description = "Keep the existing database and add this run's events to it." };
         Option<bool> noProgress = new("--no-progress") { Description = "Print no progress while running, only the summary." };
 
         var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite. Ends with the invariants' verdict.")
         {
-            orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, keep, noProgress,
+            orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, postgres, keep, noProgress,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -41,6 +42,7 @@ public static class ShopCommand
                 TransientFailureRate = result.GetValue(transient),
                 Seed = result.GetValue(seed),
                 DatabasePath = result.GetValue(inMemory) ? null : result.GetValue(db),
+                PostgresConnectionString = result.GetValue(postgres),
                 Keep = result.GetValue(keep),
                 Progress = !result.GetValue(noProgress),
             };

@@ -29,7 +29,11 @@ public static class ShopJob
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         options.Validate();
-        string? databasePath = PrepareDatabase(options);
+        string? databasePath = options.PostgresConnectionString is null ? PrepareDatabase(options) : null;
+        if (options.PostgresConnectionString is { } postgres && !options.Keep)
+        {
+            await PostgresShop.DropSchemaAsync(postgres, cancellationToken).ConfigureAwait(false);
+        }
 
         var catalog = ShopCatalog.Create(options.Orders);
         var stock = new StockLevels(catalog);
@@ -47,7 +51,11 @@ public static class ShopJob
         }
 
         services.AddSingleton(catalog).AddSingleton(stock).AddSingleton(gateway).AddSingleton(book).AddSingleton(monitor);
-        if (databasePath is null)
+        if (options.PostgresConnectionString is { } server)
+        {
+            services.AddEventDrivenPostgres(server, o => o.Schema = ShopJobOptions.PostgresSchema);
+        }
+        else if (databasePath is null)
         {
             services.AddSingleton<IEventStore>(new InMemoryEventStore());
             services.AddSingleton<ISagaStore>(new InMemorySagaStore());
@@ -146,7 +154,9 @@ public static class ShopJob
         OrderMix mix = options.Mix;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EventDriven e-commerce: {options.Orders:N0} orders from {options.Customers:N0} customers shopping at once, seed {options.Seed}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failure mix  {mix.Invalid:P1} invalid, {mix.OutOfStock:P1} out of stock, {mix.Declined:P1} declined, {mix.PaymentTimeout:P1} payment timeouts, {options.TransientFailureRate:P1} transient payment errors"));
-        output.WriteLine(databasePath is null
+        output.WriteLine(options.PostgresConnectionString is { } postgres
+            ? $"event store  PostgreSQL {PostgresShop.Describe(postgres)}, schema '{ShopJobOptions.PostgresSchema}' (group commit, commit-ordered positions{(options.Keep ? ", kept from earlier runs" : ", recreated")})"
+            : databasePath is null
             ? "event store  in memory"
             : $"event store  SQLite {databasePath} (WAL, synchronous=FULL, group commit{(options.Keep ? ", kept from earlier runs" : ", recreated")})");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dispatch     {options.DispatchMode}, every event stored before it is handled"));

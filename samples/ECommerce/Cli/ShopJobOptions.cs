@@ -27,6 +27,15 @@ public sealed record ShopJobOptions
     /// <summary>The SQLite database file, or <see langword="null"/> to keep events in memory (tests).</summary>
     public string? DatabasePath { get; init; } = DefaultDatabasePath;
 
+    /// <summary>
+    /// A PostgreSQL server to keep the events, inbox, dead letters and saga state on instead of SQLite (an Npgsql connection string);
+    /// the tables live in the schema <see cref="PostgresSchema"/>, dropped first unless <see cref="Keep"/>.
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>The PostgreSQL schema of the run's tables.</summary>
+    public const string PostgresSchema = "ecommerce";
+
     /// <summary>Keep an existing database and add this run's events to it, instead of starting from an empty one.</summary>
     public bool Keep { get; init; }
 
@@ -96,6 +105,18 @@ public sealed record ShopJobOptions
         if (DatabasePath is { Length: 0 })
         {
             throw new ArgumentException("--db is empty; give a file path, e.g. --db ./shop.db.");
+        }
+
+        if (PostgresConnectionString is { } postgres)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            }
+            catch (ArgumentException invalid)
+            {
+                throw new ArgumentException($"--postgres is not a valid connection string ({invalid.Message}); e.g. --postgres \"Host=localhost;Username=shop;Password=secret;Database=shop\".", invalid);
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class DeadLetterWrite : PostgresWriteItem
     /// <inheritdoc />
     public override void Write(PostgresWriter writer)
     {
-        using var insert = new NpgsqlCommand(InsertSql(writer.Schema), writer.Connection, writer.Transaction);
+        using var insert = writer.Command(InsertSql(writer.Schema));
         Bind(insert, _letter, _serialized);
         _id = (long)insert.ExecuteScalar()!;
     }

@@ -25,11 +25,12 @@ internal sealed class InboxMarks(string schema)
         _first.TryAdd((mark.Consumer, mark.EventId), mark);
     }
 
-    public void Flush(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>Adds the group's one insert of marks to <paramref name="batch"/> (nothing when there are none); read its answer with <see cref="ReadRecorded"/>.</summary>
+    public bool AddInsert(NpgsqlBatch batch)
     {
         if (_first.Count == 0)
         {
-            return;
+            return false;
         }
 
         var consumers = new string[_first.Count];
@@ -44,11 +45,17 @@ internal sealed class InboxMarks(string schema)
             i++;
         }
 
-        using var insert = new NpgsqlCommand(_insertSql, connection, transaction);
+        var insert = new NpgsqlBatchCommand(_insertSql);
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = consumers });
         insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
         insert.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = at });
-        using NpgsqlDataReader reader = insert.ExecuteReader();
+        batch.BatchCommands.Add(insert);
+        return true;
+    }
+
+    /// <summary>Reads the insert's returned rows (the reader at its result set): those marks are recorded now.</summary>
+    public void ReadRecorded(NpgsqlDataReader reader)
+    {
         while (reader.Read())
         {
             _first[(reader.GetString(0), reader.GetGuid(1))].Recorded = true;

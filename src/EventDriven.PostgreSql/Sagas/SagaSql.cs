@@ -31,12 +31,8 @@ internal sealed class SagaSql(string schema)
         ORDER BY timeout_at LIMIT $3
         """;
 
-    /// <summary>Writes one save on the writer's connection; <see cref="SagaConcurrencyException"/> when the stored revision is another.</summary>
-    public void Save(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaRecord record, long expectedRevision)
-        => SaveAsync(connection, transaction, record, expectedRevision, async: false, default).GetAwaiter().GetResult();
-
-    /// <summary>The same, asynchronous when <paramref name="async"/> (a unit of work on the caller's connection).</summary>
-    public async ValueTask SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaRecord record, long expectedRevision, bool async, CancellationToken cancellationToken)
+    /// <summary>Writes one save in a unit of work on the caller's connection; <see cref="SagaConcurrencyException"/> when the stored revision is another.</summary>
+    public async ValueTask SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SagaRecord record, long expectedRevision, CancellationToken cancellationToken)
     {
         await using var write = new NpgsqlCommand(expectedRevision == 0 ? Insert : Update, connection, transaction);
         write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.SagaType });
@@ -51,12 +47,12 @@ internal sealed class SagaSql(string schema)
             write.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedRevision });
         }
 
-        if ((async ? await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : write.ExecuteNonQuery()) == 0)
+        if (await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
             await using var revision = new NpgsqlCommand(Revision, connection, transaction);
             revision.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.SagaType });
             revision.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.CorrelationId });
-            long? actual = (async ? await revision.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : revision.ExecuteScalar()) is long stored ? stored : null;
+            long? actual = await revision.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long stored ? stored : null;
             throw new SagaConcurrencyException(record.SagaType, record.CorrelationId, expectedRevision, actual);
         }
     }

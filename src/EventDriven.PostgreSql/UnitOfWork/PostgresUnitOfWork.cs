@@ -102,7 +102,7 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         ThrowIfFinished();
         PostgresText.ThrowIfNul(record.CorrelationId, "record.CorrelationId");
-        await Translate(new SagaSql(_database.Schema).SaveAsync(Connection, Transaction, record, expectedRevision, async: true, cancellationToken).AsTask()).ConfigureAwait(false);
+        await Translate(new SagaSql(_database.Schema).SaveAsync(Connection, Transaction, record, expectedRevision, cancellationToken).AsTask()).ConfigureAwait(false);
     }
 
     /// <summary>Writes a dead letter in the transaction; an event that cannot be serialized is kept without payload, with the reason.</summary>
@@ -142,7 +142,7 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
             session.Ask(append.Stream, append.Events);
         }
 
-        await Translate(session.LockAsync(Connection, Transaction, async: true, cancellationToken).AsTask()).ConfigureAwait(false);
+        await Translate(session.LockAsync(Connection, Transaction, cancellationToken).AsTask()).ConfigureAwait(false);
         var results = new AppendResult[_appends.Count];
         for (int i = 0; i < results.Length; i++)
         {
@@ -150,7 +150,7 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
             results[i] = session.Apply(append.Stream, append.Events, append.Serialized, append.Expected);
         }
 
-        await Translate(session.FlushAsync(Connection, Transaction, async: true, cancellationToken).AsTask()).ConfigureAwait(false);
+        await Translate(session.FlushAsync(Connection, Transaction, cancellationToken).AsTask()).ConfigureAwait(false);
         return results;
     }
 

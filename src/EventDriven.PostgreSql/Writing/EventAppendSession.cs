@@ -56,12 +56,19 @@ internal sealed class EventAppendSession(string schema)
 
     /// <summary>
     /// Takes the append lock in <paramref name="transaction"/> and reads the last position, the heads of the streams and which of
-    /// the ids asked for (<see cref="Ask"/>) are stored: one round trip. Runs synchronously when <paramref name="async"/> is false
-    /// (the writer's thread).
+    /// the ids asked for (<see cref="Ask"/>) are stored: one round trip (a unit of work on the caller's connection).
     /// </summary>
-    public async ValueTask LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool async, CancellationToken cancellationToken)
+    public async ValueTask LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+        AddLockAndReads(batch);
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await ReadLockAndReadsAsync(reader, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the lock and the reads of <see cref="LockAsync"/> to <paramref name="batch"/> (the writer's first round trip of a group).</summary>
+    public void AddLockAndReads(NpgsqlBatch batch)
+    {
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_lockSql));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_lastPositionSql));
         var heads = new NpgsqlBatchCommand(_headsSql);
@@ -70,8 +77,11 @@ internal sealed class EventAppendSession(string schema)
         var ids = new NpgsqlBatchCommand(_storedIdsSql);
         ids.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. _askIds] });
         batch.BatchCommands.Add(ids);
+    }
 
-        await using NpgsqlDataReader reader = async ? await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : batch.ExecuteReader();
+    /// <summary>Reads the four result sets <see cref="AddLockAndReads"/> asked for, from the reader's current result on; synchronous unless <paramref name="async"/>.</summary>
+    public async ValueTask ReadLockAndReadsAsync(NpgsqlDataReader reader, bool async, CancellationToken cancellationToken)
+    {
         _ = async ? await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) : reader.NextResult(); // past the lock's row
         _ = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
         _lastPosition = reader.GetInt64(0);
@@ -128,8 +138,8 @@ internal sealed class EventAppendSession(string schema)
         return new AppendResult(version, position, fresh, (IReadOnlyList<Guid>?)duplicates ?? s_noDuplicates);
     }
 
-    /// <summary>Writes the rows added so far with one statement (nothing when there are none).</summary>
-    public async ValueTask FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool async, CancellationToken cancellationToken)
+    /// <summary>Writes the rows added so far with one statement (nothing when there are none): a unit of work on the caller's connection.</summary>
+    public async ValueTask FlushAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (Rows.Count == 0)
         {
@@ -137,14 +147,32 @@ internal sealed class EventAppendSession(string schema)
         }
 
         await using var insert = new NpgsqlCommand(_insertSql, connection, transaction);
-        Rows.Bind(insert);
-        int written = async ? await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : insert.ExecuteNonQuery();
+        Rows.Bind(insert.Parameters);
+        CheckWritten(await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false));
+        Rows.Clear();
+    }
+
+    /// <summary>Adds the insert of the rows added so far to <paramref name="batch"/>; null when there are none. Check it with <see cref="CheckWritten"/>.</summary>
+    public NpgsqlBatchCommand? AddInsert(NpgsqlBatch batch)
+    {
+        if (Rows.Count == 0)
+        {
+            return null;
+        }
+
+        var insert = new NpgsqlBatchCommand(_insertSql);
+        Rows.Bind(insert.Parameters);
+        batch.BatchCommands.Add(insert);
+        return insert;
+    }
+
+    /// <summary>Throws unless the insert wrote every row (it always does under the lock: anything else is a bug, and the group rolls back).</summary>
+    public void CheckWritten(int written)
+    {
         if (written != Rows.Count)
         {
             throw new InvalidOperationException($"{Rows.Count} event rows were to be written and {written} were; the transaction is rolled back.");
         }
-
-        Rows.Clear();
     }
 
     /// <summary>Forgets everything of the transaction (it committed or rolled back): the next one takes the lock again.</summary>

@@ -69,9 +69,8 @@ internal sealed class EventRows
     public void Clear() => TruncateTo(0);
 
     /// <summary>Sets the insert's eleven parameters to the rows (the command holds <see cref="InsertSql"/>).</summary>
-    public void Bind(NpgsqlCommand insert)
+    public void Bind(NpgsqlParameterCollection p)
     {
-        NpgsqlParameterCollection p = insert.Parameters;
         p.Clear();
         p.Add(new NpgsqlParameter<long[]> { TypedValue = [.. _position] });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _streamId] });

@@ -9,14 +9,19 @@ namespace EventDriven.PostgreSql.Writing;
 /// <summary>
 /// The one writer of a PostgreSQL store in this process (see <see cref="GroupCommitWriter"/>): its thread owns one connection and
 /// commits the appends, inbox marks, saga saves and dead letters queued together in one transaction, with one sync of the server's
-/// write-ahead log.
+/// write-ahead log, in at most two round trips.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Appends and inbox marks are not written one statement each: the group's appends are checked in memory under the store's append
-/// lock (<see cref="EventAppendSession"/>) and all their rows go in one statement, as do all the group's marks, just before the
-/// commit. Other items run in a savepoint of their own, so one that fails leaves nothing behind and the group goes on (PostgreSQL
-/// aborts a whole transaction at a failed statement; the savepoint is what keeps the rest of the group).
+/// <b>Round trips.</b> A group with appends sends <c>BEGIN</c>, the append lock and the reads the appends need in one batch
+/// (<see cref="EventAppendSession"/>); the appends are then checked in memory, and one closing batch writes every row of the group
+/// (one insert of events, one of inbox marks, one insert and one update of saga instances) and <c>COMMIT</c>s. A group without
+/// appends is the closing batch alone. Only a dead letter runs a statement of its own, in a savepoint (a failure leaves nothing of it).
+/// </para>
+/// <para>
+/// The transaction is driven with plain <c>BEGIN</c>/<c>COMMIT</c>/<c>ROLLBACK</c> so that they travel in the batches. PostgreSQL aborts
+/// a whole transaction at a failed statement; outside a savepoint the group then fails as a whole instead of letting <c>COMMIT</c>
+/// quietly roll it back.
 /// </para>
 /// <para>
 /// The connection is opened at the first group and again after it broke (a server restart, a network failure): the group that saw
@@ -27,10 +32,8 @@ internal sealed class PostgresWriter : GroupCommitWriter
 {
     private readonly PostgresDatabase _database;
     private NpgsqlConnection? _connection;
-    private NpgsqlTransaction? _transaction;
-
-    // PostgreSQL aborts the whole transaction at a failed statement; only a rollback to a savepoint undoes that. Set when a statement
-    // failed outside a savepoint, so the commit refuses instead of letting COMMIT quietly roll the group back.
+    private bool _beginPending;
+    private bool _inTransaction;
     private bool _aborted;
 
     public PostgresWriter(PostgresDatabase database, int maxBatchSize)
@@ -38,8 +41,8 @@ internal sealed class PostgresWriter : GroupCommitWriter
     {
         _database = database;
         Events = new EventAppendSession(database.Schema);
-        Sagas = new SagaSql(database.Schema);
         Marks = new InboxMarks(database.Schema);
+        Sagas = new SagaSaves(database.Schema);
         Start("EventDriven.PostgreSql writer (" + database.Schema + ")");
     }
 
@@ -49,21 +52,23 @@ internal sealed class PostgresWriter : GroupCommitWriter
     /// <summary>The group's inbox marks (writer thread only).</summary>
     public InboxMarks Marks { get; }
 
-    /// <summary>The saga table's statements.</summary>
-    public SagaSql Sagas { get; }
+    /// <summary>The group's saga saves (writer thread only).</summary>
+    public SagaSaves Sagas { get; }
 
     /// <summary>The store's schema name, for SQL.</summary>
     public string Schema => _database.Schema;
 
-    /// <summary>The write connection (writer thread only, inside a group).</summary>
-    public NpgsqlConnection Connection => _connection ?? throw new InvalidOperationException("The writer has no connection open.");
-
-    /// <summary>The group's transaction: give it to every command run on <see cref="Connection"/> (writer thread only, inside a group).</summary>
-    public NpgsqlTransaction Transaction => _transaction ?? throw new InvalidOperationException("No group transaction is open.");
+    private NpgsqlConnection Connection => _connection ?? throw new InvalidOperationException("The writer has no connection open.");
 
     /// <inheritdoc />
-    protected override bool IsTransactionOpen
-        => _transaction is not null && _connection is { FullState: System.Data.ConnectionState.Open };
+    protected override bool IsTransactionOpen => (_inTransaction || _beginPending) && _connection is { FullState: System.Data.ConnectionState.Open };
+
+    /// <summary>A command on the writer's connection, inside the group's transaction (begun first if it is not yet).</summary>
+    public NpgsqlCommand Command(string sql)
+    {
+        BeginIfPending();
+        return new NpgsqlCommand(sql, Connection);
+    }
 
     /// <inheritdoc />
     protected override void BeginTransaction()
@@ -77,14 +82,16 @@ internal sealed class PostgresWriter : GroupCommitWriter
                 _connection = null;
                 _connection = _database.OpenWriterConnection();
             }
-
-            _transaction = _connection.BeginTransaction();
-            _aborted = false;
         }
         catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
         {
             throw _database.Unavailable(exception);
         }
+
+        // BEGIN travels with the group's first batch.
+        _beginPending = true;
+        _inTransaction = false;
+        _aborted = false;
     }
 
     /// <inheritdoc />
@@ -100,16 +107,23 @@ internal sealed class PostgresWriter : GroupCommitWriter
             }
         }
 
-        if (appends)
+        if (!appends)
         {
-            Run(() => Events.LockAsync(Connection, Transaction, async: false, default).GetAwaiter().GetResult());
+            return;
         }
+
+        Run(() =>
+        {
+            using NpgsqlBatch batch = NewBatch();
+            Events.AddLockAndReads(batch);
+            using NpgsqlDataReader reader = batch.ExecuteReader();
+            Events.ReadLockAndReadsAsync(reader, async: false, default).GetAwaiter().GetResult();
+        });
     }
 
     /// <inheritdoc />
     protected override void CommitTransaction()
     {
-        NpgsqlTransaction transaction = Transaction;
         if (_aborted)
         {
             throw new InvalidOperationException("A statement of the group failed outside a savepoint and PostgreSQL aborted the transaction; the group is rolled back.");
@@ -117,29 +131,68 @@ internal sealed class PostgresWriter : GroupCommitWriter
 
         Run(() =>
         {
-            Events.FlushAsync(Connection, transaction, async: false, default).GetAwaiter().GetResult();
-            Marks.Flush(Connection, transaction);
-            transaction.Commit();
+            using NpgsqlBatch batch = NewBatch();
+            NpgsqlBatchCommand? events = Events.AddInsert(batch);
+            bool marks = Marks.AddInsert(batch);
+            int sagaSets = Sagas.AddWrites(batch);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            using (NpgsqlDataReader reader = batch.ExecuteReader())
+            {
+                // Result sets come only from the statements that return rows, in batch order: marks, then the saga statements.
+                if (marks)
+                {
+                    Marks.ReadRecorded(reader);
+                    reader.NextResult();
+                }
+
+                for (int i = 0; i < sagaSets; i++)
+                {
+                    Sagas.ReadWritten(reader);
+                    reader.NextResult();
+                }
+
+                while (reader.NextResult())
+                {
+                }
+            }
+
+            _inTransaction = false;
+            if (events is not null)
+            {
+                Events.CheckWritten(events.RecordsAffected);
+            }
         });
-        transaction.Dispose();
-        _transaction = null;
+
+        Sagas.FailConflicts(Connection);
         Events.Reset();
         Marks.Acknowledged();
+        Sagas.Clear();
     }
 
     /// <inheritdoc />
-    protected override void RollbackTransaction() => _transaction?.Rollback();
+    protected override void RollbackTransaction()
+    {
+        if (_inTransaction)
+        {
+            using var rollback = new NpgsqlCommand("ROLLBACK", Connection);
+            rollback.ExecuteNonQuery();
+        }
+
+        _inTransaction = false;
+        _beginPending = false;
+    }
 
     /// <inheritdoc />
-    protected override void BeginSavepoint() => Run(() => Transaction.Save("item"));
+    protected override void BeginSavepoint() => Execute("SAVEPOINT item");
 
     /// <inheritdoc />
-    protected override void ReleaseSavepoint() => Run(() => Transaction.Release("item"));
+    protected override void ReleaseSavepoint() => Execute("RELEASE item");
 
     /// <inheritdoc />
     protected override void RollbackToSavepoint()
     {
-        Run(() => Transaction.Rollback("item"));
+        Execute("ROLLBACK TO item");
+        Execute("RELEASE item");
         _aborted = false;
     }
 
@@ -148,7 +201,7 @@ internal sealed class PostgresWriter : GroupCommitWriter
     {
         if (item is PendingSagaSave save)
         {
-            Sagas.Save(Connection, Transaction, save.TakeForWriting(), save.ExpectedRevision);
+            Sagas.Add(save);
             return;
         }
 
@@ -160,20 +213,43 @@ internal sealed class PostgresWriter : GroupCommitWriter
     {
         Events.Reset();
         Marks.RolledBack();
-        try
-        {
-            _transaction?.Dispose();
-        }
-        catch (Exception)
-        {
-            // A broken connection's transaction: the connection is replaced at the next group.
-        }
-
-        _transaction = null;
+        Sagas.Clear();
+        _inTransaction = false;
+        _beginPending = false;
     }
 
     /// <inheritdoc />
     protected override void OnStopped() => _connection?.Dispose();
+
+    private NpgsqlBatch NewBatch()
+    {
+        var batch = new NpgsqlBatch(Connection);
+        if (_beginPending)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            _beginPending = false;
+            _inTransaction = true;
+        }
+
+        return batch;
+    }
+
+    private void BeginIfPending()
+    {
+        if (_beginPending)
+        {
+            _beginPending = false;
+            _inTransaction = true;
+            using var begin = new NpgsqlCommand("BEGIN", Connection);
+            begin.ExecuteNonQuery();
+        }
+    }
+
+    private void Execute(string sql) => Run(() =>
+    {
+        using NpgsqlCommand command = Command(sql);
+        command.ExecuteNonQuery();
+    });
 
     /// <summary>Runs a database call, turning a lost or refused connection into the store's <see cref="PostgresUnavailableException"/>.</summary>
     private void Run(Action call)
