@@ -8,6 +8,16 @@ if (args is ["--idle-cpu", .. var idleArgs])
     return await EventDriven.Benchmarks.IdleCost.RunAsync(idleArgs);
 }
 
+if (args is ["--postgres-throughput", .. var postgresArgs])
+{
+    return await EventDriven.Benchmarks.Store.PostgresThroughput.RunAsync(postgresArgs);
+}
+
+if (args is ["--postgres-appender", .. var appenderArgs])
+{
+    return await EventDriven.Benchmarks.Store.PostgresThroughput.RunChildAsync(appenderArgs);
+}
+
 if (args is ["--store-throughput", .. var storeArgs])
 {
     return await EventDriven.Benchmarks.Store.StoreThroughput.RunAsync(storeArgs);

@@ -26,7 +26,7 @@ public static class ShopCommand
         Option<bool> keep = new("--keep") { Description = "Keep the existing database and add this run's events to it." };
         Option<bool> noProgress = new("--no-progress") { Description = "Print no progress while running, only the summary." };
 
-        var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite. Ends with the invariants' verdict.")
+        var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite (or PostgreSQL with --postgres). Ends with the invariants' verdict.")
         {
             orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, postgres, keep, noProgress,
         };

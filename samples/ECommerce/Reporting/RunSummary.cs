@@ -27,7 +27,7 @@ public static class RunSummary
         output.WriteLine(string.Create(c, $"  rejected   {monitor.Rejected,9:N0}   ({reasons.GetValueOrDefault("Invalid"):N0} invalid, {reasons.GetValueOrDefault("OutOfStock"):N0} out of stock)"));
         output.WriteLine(string.Create(c, $"  cancelled  {monitor.Cancelled,9:N0}   compensated: stock released, customer notified ({reasons.GetValueOrDefault("PaymentDeclined"):N0} payment declined, {reasons.GetValueOrDefault("PaymentTimedOut"):N0} payment timed out)"));
         output.WriteLine(string.Create(c, $"  refunded   {run.Gateway.RefundsByOrder.Count,9:N0}   late captures: the payment provider answered after the timeout had cancelled the order; the money was given back"));
-        output.WriteLine(string.Create(c, $"throughput   {monitor.Finished / seconds,9:N0} orders/s, {handled / seconds:N0} events/s ({handled:N0} events in {seconds:0.00} s, {(run.Options.DatabasePath is null ? "stored in memory" : "stored durably in SQLite")} before dispatch)"));
+        output.WriteLine(string.Create(c, $"throughput   {monitor.Finished / seconds,9:N0} orders/s, {handled / seconds:N0} events/s ({handled:N0} events in {seconds:0.00} s, {(run.Options.PostgresConnectionString is not null ? "stored durably in PostgreSQL" : run.Options.DatabasePath is null ? "stored in memory" : "stored durably in SQLite")} before dispatch)"));
         output.WriteLine(string.Create(c, $"latency      submit → final state: p50 {Format(monitor.Latency.Percentile(50))}, p99 {Format(monitor.Latency.Percentile(99))}, max {Format(monitor.Latency.Percentile(100))}"));
 
         if (monitor.FirstFinishedAt != 0)

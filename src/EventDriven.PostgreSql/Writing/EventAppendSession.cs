@@ -28,7 +28,12 @@ internal sealed class EventAppendSession(string schema)
 
     private readonly string _lockSql = $"SELECT 1 FROM {schema}.events_head WHERE id = 1 FOR UPDATE";
     private readonly string _lastPositionSql = $"SELECT coalesce(max(position), 0) FROM {schema}.events";
-    private readonly string _headsSql = $"SELECT DISTINCT ON (stream_id) stream_id, stream_version, position FROM {schema}.events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version DESC";
+    // One index probe per stream (the last row of each, through the unique (stream_id, stream_version) index): DISTINCT ON over
+    // stream_id = ANY(...) would read every row of those streams, which grows with the streams.
+    private readonly string _headsSql = $"""
+        SELECT s.id, h.stream_version, h.position FROM unnest($1::text[]) AS s (id)
+        CROSS JOIN LATERAL (SELECT stream_version, position FROM {schema}.events WHERE stream_id = s.id ORDER BY stream_version DESC LIMIT 1) AS h
+        """;
     private readonly string _storedIdsSql = $"SELECT event_id FROM {schema}.events WHERE event_id = ANY($1)";
     private readonly string _insertSql = EventRows.InsertSql(schema);
     private readonly Dictionary<string, StreamHead> _heads = new(StringComparer.Ordinal);
