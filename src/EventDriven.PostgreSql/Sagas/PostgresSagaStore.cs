@@ -29,6 +29,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
 {
     private readonly PostgresDatabase _database;
     private readonly SagaSaveQueue _saves = new();
+    private readonly Action<PendingSagaSave> _enqueue;
     private readonly SagaSql _sql;
     private int _disposed;
 
@@ -43,6 +44,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = PostgresDatabase.Acquire(options);
+        _enqueue = _database.Enqueue;
         _database.Require(PostgresSchema.SagasComponent);
         _sql = new SagaSql(_database.Schema);
     }
@@ -165,21 +167,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
     {
         PostgresText.ThrowIfNul(record.SagaType, "record.SagaType");
         PostgresText.ThrowIfNul(record.CorrelationId, "record.CorrelationId");
-        PendingSagaSave save = _saves.Add(record, expectedRevision, onFailure, out Task? waiter, out bool isNew);
-        if (isNew)
-        {
-            try
-            {
-                _database.Enqueue(save);
-            }
-            catch
-            {
-                _saves.Remove(save);
-                throw;
-            }
-        }
-
-        return waiter;
+        return _saves.Queue(record, expectedRevision, onFailure, _enqueue);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -41,6 +41,7 @@ internal sealed class EventAppendSession(string schema)
     private readonly HashSet<Guid> _seen = [];
     private readonly List<string> _askStreams = [];
     private readonly List<Guid> _askIds = [];
+    private Func<Guid, bool>? _isStored;
     private long _lastPosition;
 
     /// <summary>Whether the lock is held (taken in this transaction).</summary>
@@ -118,7 +119,7 @@ internal sealed class EventAppendSession(string schema)
     public AppendResult Apply(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion)
     {
         StreamHead head = _heads[streamId];
-        List<Guid>? duplicates = AppendRules.FindDuplicates(events, _stored.Contains, _seen, out bool[]? isDuplicate);
+        List<Guid>? duplicates = AppendRules.FindDuplicates(events, _isStored ??= _stored.Contains, _seen, out bool[]? isDuplicate);
         int fresh = events.Length - (duplicates?.Count ?? 0);
         if (!AppendRules.MustWrite(streamId, expectedVersion, head.Version, fresh))
         {

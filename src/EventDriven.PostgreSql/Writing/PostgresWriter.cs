@@ -197,16 +197,29 @@ internal sealed class PostgresWriter : GroupCommitWriter
     }
 
     /// <inheritdoc />
-    protected override void Write(GroupCommitItem item) => Run(() =>
+    protected override void Write(GroupCommitItem item)
     {
-        if (item is PendingSagaSave save)
+        // Called once per item of every group: no closure for Run here.
+        try
         {
-            Sagas.Add(save);
-            return;
-        }
+            if (item is PendingSagaSave save)
+            {
+                Sagas.Add(save);
+                return;
+            }
 
-        ((PostgresWriteItem)item).Write(this);
-    });
+            ((PostgresWriteItem)item).Write(this);
+        }
+        catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
+        {
+            throw _database.Unavailable(exception);
+        }
+        catch (PostgresException)
+        {
+            _aborted = true;
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     protected override void OnTransactionRolledBack()

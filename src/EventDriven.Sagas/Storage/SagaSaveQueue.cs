@@ -55,6 +55,30 @@ public sealed class SagaSaveQueue
         return null;
     }
 
+    /// <summary>
+    /// Queues the save (<see cref="Add"/>) and, when it is new, hands it to the backend's writer with <paramref name="enqueue"/>; if
+    /// that throws (the store is closing), the save is taken out again. Returns the task to await when <paramref name="onFailure"/> is null.
+    /// </summary>
+    public Task? Queue(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception>? onFailure, Action<PendingSagaSave> enqueue)
+    {
+        ArgumentNullException.ThrowIfNull(enqueue);
+        PendingSagaSave save = Add(record, expectedRevision, onFailure, out Task? waiter, out bool isNew);
+        if (isNew)
+        {
+            try
+            {
+                enqueue(save);
+            }
+            catch
+            {
+                Remove(save);
+                throw;
+            }
+        }
+
+        return waiter;
+    }
+
     /// <summary>Forgets a save that could not be handed to the writer (the database is closed).</summary>
     public void Remove(PendingSagaSave save)
     {

@@ -115,19 +115,8 @@ public sealed class SqliteDeadLetterStore : IDeadLetterStore, IDisposable
     /// <summary>The letter with id <paramref name="id"/> and its event read back, or the reason it cannot be; null when there is no such letter.</summary>
     public async ValueTask<DeadLetterInspection?> InspectAsync(long id, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } letter)
-        {
-            return null;
-        }
-
-        try
-        {
-            return new DeadLetterInspection(letter, ReadEvent(letter), null);
-        }
-        catch (UnreadableDeadLetterException unreadable)
-        {
-            return new DeadLetterInspection(letter, null, unreadable);
-        }
+        DeadLetterRecord? letter = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return letter is null ? null : DeadLetterPayload.Inspect(letter, Serializer);
     }
 
     /// <summary>Reads the event of <paramref name="letter"/> back with <see cref="Serializer"/>, upcasting an older schema version.</summary>

@@ -26,6 +26,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SagaSaveQueue _saves = new();
+    private readonly Action<PendingSagaSave> _enqueue;
     private readonly SqliteConnection _reader;
     private readonly SqliteCommand _load;
     private readonly Lock _readerGate = new();
@@ -44,6 +45,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = SqliteDatabase.Acquire(options, SagaSchema.Component, SagaSchema.Version, SagaSchema.CreateSql);
+        _enqueue = _database.Enqueue;
         try
         {
             // Loads come one per new instance from the consumer threads: a connection of its own with a prepared query, not a pool round trip.
@@ -201,21 +203,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     /// <returns>The task to await when <paramref name="onFailure"/> is null.</returns>
     private Task? Queue(SagaRecord record, long expectedRevision, Action<SagaRecord, Exception>? onFailure)
     {
-        PendingSagaSave save = _saves.Add(record, expectedRevision, onFailure, out Task? waiter, out bool isNew);
-        if (isNew)
-        {
-            try
-            {
-                _database.Enqueue(save);
-            }
-            catch
-            {
-                _saves.Remove(save);
-                throw;
-            }
-        }
-
-        return waiter;
+        return _saves.Queue(record, expectedRevision, onFailure, _enqueue);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

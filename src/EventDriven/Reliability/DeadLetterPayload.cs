@@ -69,6 +69,19 @@ public static class DeadLetterPayload
         }
     }
 
+    /// <summary>The letter with its event read back, or the reason it cannot be: what every store's <c>InspectAsync</c> returns.</summary>
+    public static DeadLetterInspection Inspect(DeadLetterRecord letter, IEventSerializer serializer)
+    {
+        try
+        {
+            return new DeadLetterInspection(letter, ReadEvent(letter, serializer), null);
+        }
+        catch (UnreadableDeadLetterException unreadable)
+        {
+            return new DeadLetterInspection(letter, null, unreadable);
+        }
+    }
+
     /// <summary>
     /// Re-drives a letter's event: reads it back, hands it to <paramref name="publish"/>, and only then lets the store mark it re-driven.
     /// Shared by the stores' <c>RedriveAsync</c>; <paramref name="markRedriven"/> is the store's own update.
