@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.Store.GroupCommit;
 using EventDriven.Sqlite.Writing;
 using Microsoft.Data.Sqlite;
@@ -142,6 +143,30 @@ internal sealed class SqliteDatabase
             SqliteConnection.ClearPool(connection);
         }
     }
+
+    /// <summary>
+    /// Makes the writer add an outbox row for every appended event <paramref name="outbox"/> includes, creating the outbox table
+    /// when missing. Every store of the file must agree on the included types: the writer is shared.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another store of this file in this process includes other event types.</exception>
+    public void EnableOutbox(OutboxOptions outbox)
+    {
+        EnsureComponent(Outbox.OutboxSchema.Component, Outbox.OutboxSchema.Version, Outbox.OutboxSchema.CreateSql);
+        lock (_components)
+        {
+            if (Writer.Outbox is { } current && !ReferenceEquals(current, outbox)
+                && (current.IncludesAll != outbox.IncludesAll || !current.EventTypes.ToHashSet(StringComparer.Ordinal).SetEquals(outbox.EventTypes)))
+            {
+                throw new InvalidOperationException(
+                    $"Two stores of '{DatabasePath}' in this process include different event types in the outbox ({Describe(current)} and {Describe(outbox)}); give every store of the file the same SqliteStoreOptions.Outbox.");
+            }
+
+            Writer.Outbox ??= outbox;
+        }
+    }
+
+    private static string Describe(OutboxOptions outbox)
+        => outbox.IncludesAll ? "every type" : string.Join(", ", outbox.EventTypes.Order(StringComparer.Ordinal));
 
     /// <summary>Queues <paramref name="item"/> for the writer's next group.</summary>
     /// <exception cref="ObjectDisposedException">The database is closed.</exception>

@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.Reliability;
 using EventDriven.Sqlite;
 using EventDriven.Store;
@@ -15,6 +16,10 @@ public static class SqliteServiceCollectionExtensions
     /// replacing the in-memory sink whether <c>AddEventDriven</c> is called before or after this; and <see cref="SqliteSagaStore"/> as the
     /// <see cref="EventDriven.Sagas.ISagaStore"/> of <c>AddSaga</c>.
     /// </summary>
+    /// <remarks>
+    /// When <see cref="SqliteStoreOptions.Outbox"/> includes event types, also <see cref="SqliteOutbox"/> as the <see cref="IOutboxSource"/>
+    /// and the <see cref="OutboxOptions"/>, for the relay a transport registers.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="databasePath">The database file; by default <c>eventdriven.db</c> in the working directory.</param>
     /// <param name="configure">Adjusts the <see cref="SqliteStoreOptions"/> (durability, sizes, serializer).</param>
@@ -35,6 +40,19 @@ public static class SqliteServiceCollectionExtensions
 
         // The saga store (ISagaStore), in the same file; an ISagaStore registered before is kept.
         SqliteSagaServiceCollectionExtensions.AddSqliteSagaStoreFromOptions(services);
+
+        // The outbox (IOutboxSource) for a relay (AddOutboxRelay, e.g. through AddEventDrivenRabbitMQ), when any event type leaves.
+        if (options.Outbox.IsEnabled)
+        {
+            services.AddSingleton(options.Outbox);
+            services.AddSingleton(static sp =>
+            {
+                // The event store enables the outbox rows; opening it first means no append is written without them.
+                _ = sp.GetRequiredService<SqliteEventStore>();
+                return new SqliteOutbox(sp.GetRequiredService<SqliteStoreOptions>());
+            });
+            services.AddSingleton<IOutboxSource>(static sp => sp.GetRequiredService<SqliteOutbox>());
+        }
 
         return services;
     }

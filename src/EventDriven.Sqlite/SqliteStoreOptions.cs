@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.Serialization;
 using EventDriven.Store;
 
@@ -46,6 +47,12 @@ public sealed class SqliteStoreOptions
     /// <summary>Settings of the <see cref="SqliteInbox"/> in the same file: how long processed event ids are remembered.</summary>
     public SqliteInboxOptions Inbox { get; } = new();
 
+    /// <summary>
+    /// Which appended events also leave the service through the outbox table of this file (none by default), and how its relay sends
+    /// them: <c>o.Outbox.Include&lt;OrderPlaced&gt;()</c>. See <see cref="SqliteOutbox"/>.
+    /// </summary>
+    public OutboxOptions Outbox { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
@@ -60,6 +67,7 @@ public sealed class SqliteStoreOptions
         }
 
         Inbox.Validate();
+        Outbox.Validate();
         ThrowIfBelowOne(MaxEventSize, nameof(MaxEventSize));
         ThrowIfBelowOne(MaxBatchSize, nameof(MaxBatchSize));
         ThrowIfBelowOne(ReadPageSize, nameof(ReadPageSize));

@@ -72,7 +72,7 @@ public sealed class SqliteUnitOfWork
 
         int index = _appends++;
         _events += items.Length;
-        _parts.Add((writer, result) => result.AppendSlots[index] = writer.Events.Append(writer.CurrentGroup, streamId, items, serialized, expectedVersion));
+        _parts.Add((writer, result) => result.AppendSlots[index] = writer.Append(streamId, items, serialized, expectedVersion));
         return this;
     }
 
@@ -114,6 +114,29 @@ public sealed class SqliteUnitOfWork
         ThrowIfCommitted();
         DeadLetterRow row = DeadLetterRow.From(letter, _serializer);
         _parts.Add((writer, _) => row.Insert(writer));
+        return this;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="event"/> in the outbox (without storing it as an event): the relay sends it once the unit committed, and
+    /// never if it did not. Appends of event types <see cref="SqliteStoreOptions.Outbox"/> includes need no <c>Send</c>: they get their
+    /// outbox row by themselves.
+    /// </summary>
+    /// <param name="event">The event, serialized now with the store's serializer.</param>
+    /// <param name="partitionKey">What orders it: messages of one key leave in commit order (e.g. the order id).</param>
+    /// <param name="causationId">The event that caused it, if any.</param>
+    /// <param name="correlationId">The business flow it belongs to; its own id when null.</param>
+    /// <returns>This unit, to add more.</returns>
+    /// <exception cref="EventTooLargeException">The payload is over <see cref="SqliteStoreOptions.MaxEventSize"/>.</exception>
+    public SqliteUnitOfWork Send(IEvent @event, string partitionKey, Guid? causationId = null, Guid? correlationId = null)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentException.ThrowIfNullOrEmpty(partitionKey);
+        ThrowIfCommitted();
+        var item = new EventToAppend(@event, causationId, correlationId ?? @event.Id);
+        AppendInput.Serialize(_serializer, [item], _maxEventSize, out SerializedEvent[] serialized);
+        _database.EnsureComponent(Outbox.OutboxSchema.Component, Outbox.OutboxSchema.Version, Outbox.OutboxSchema.CreateSql);
+        _parts.Add((writer, _) => Outbox.OutboxSchema.Insert(writer, item, serialized[0], partitionKey));
         return this;
     }
 

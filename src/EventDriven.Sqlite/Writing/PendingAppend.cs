@@ -16,10 +16,12 @@ namespace EventDriven.Sqlite.Writing;
 internal sealed class PendingAppend : SqliteWriteItem, IValueTaskSource<AppendResult>
 {
     private ManualResetValueTaskSourceCore<AppendResult> _completion = new() { RunContinuationsAsynchronously = true };
+    private readonly bool _writesOutboxRow;
     private AppendResult? _result;
 
-    public PendingAppend(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion, CancellationToken cancellationToken)
+    public PendingAppend(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion, bool writesOutboxRow, CancellationToken cancellationToken)
     {
+        _writesOutboxRow = writesOutboxRow;
         StreamId = streamId;
         Events = events;
         Serialized = serialized;
@@ -42,14 +44,14 @@ internal sealed class PendingAppend : SqliteWriteItem, IValueTaskSource<AppendRe
     public override int Weight => Events.Length;
 
     /// <inheritdoc />
-    /// <remarks>One event is one INSERT; several need the writer's savepoint to be all-or-nothing.</remarks>
-    public override bool IsSingleStatement => Events.Length == 1;
+    /// <remarks>One event is one INSERT; several, or one with its outbox row, need the writer's savepoint to be all-or-nothing.</remarks>
+    public override bool IsSingleStatement => Events.Length == 1 && !_writesOutboxRow;
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _completion.Version);
 
     /// <inheritdoc />
     public override void Write(SqliteWriter writer)
-        => _result = writer.Events.Append(writer.CurrentGroup, StreamId, Events, Serialized, ExpectedVersion);
+        => _result = writer.Append(StreamId, Events, Serialized, ExpectedVersion);
 
     /// <inheritdoc />
     protected override void Acknowledge()

@@ -54,6 +54,9 @@ internal sealed class SqliteEventAppender : IDisposable
             """);
     }
 
+    /// <summary>Called after each event row actually inserted (a duplicate id is not), in the same transaction: the outbox's hook.</summary>
+    public Action<string, EventToAppend, SerializedEvent>? Inserted { get; set; }
+
     /// <summary>How many times the remembered heads were dropped and the last position read again (tests prove what keeps them).</summary>
     public long Reloads => Volatile.Read(ref _reloads);
 
@@ -219,7 +222,13 @@ internal sealed class SqliteEventAppender : IDisposable
         _insert.Bind(9, item.CorrelationId);
         _insert.Bind(10, item.Metadata);
         _insert.Bind(11, serialized.Payload);
-        return _insert.Execute();
+        int inserted = _insert.Execute();
+        if (inserted == 1)
+        {
+            Inserted?.Invoke(streamId, item, serialized);
+        }
+
+        return inserted;
     }
 
     /// <summary>A stream's last version (-1 when empty) and the position of its last event (0 when empty).</summary>

@@ -1,4 +1,8 @@
+using EventDriven.Outbox;
 using EventDriven.Sagas.Storage;
+using EventDriven.Serialization;
+using EventDriven.Sqlite.Outbox;
+using EventDriven.Store;
 using EventDriven.Store.GroupCommit;
 using Microsoft.Data.Sqlite;
 
@@ -23,6 +27,9 @@ internal sealed class SqliteWriter : GroupCommitWriter
     private SqliteTransaction? _transaction;
     private SqliteEventAppender? _events;
     private SqliteCommandCache? _commands;
+    private OutboxOptions? _outbox;
+    private bool _outboxWrittenInGroup;
+    private Action<string, EventToAppend, SerializedEvent>? _writeOutboxRow;
 
     /// <summary>Takes ownership of <paramref name="connection"/> (open, the file claimed) and starts the writer thread.</summary>
     public SqliteWriter(SqliteConnection connection, int maxBatchSize, string databasePath)
@@ -50,6 +57,30 @@ internal sealed class SqliteWriter : GroupCommitWriter
     /// <summary>Prepared commands of the other kinds of writes, by SQL text.</summary>
     public SqliteCommandCache Commands => _commands ??= new SqliteCommandCache(_connection);
 
+    /// <summary>Set after every commit that wrote outbox rows: what wakes this process's relay at once.</summary>
+    public OutboxSignal OutboxCommitted { get; } = new();
+
+    /// <summary>Which appended event types also get an outbox row (null: none); set once, before the first append that needs it.</summary>
+    public OutboxOptions? Outbox
+    {
+        get => Volatile.Read(ref _outbox);
+        set => Volatile.Write(ref _outbox, value);
+    }
+
+    /// <summary>
+    /// Appends through <see cref="Events"/> and, for each event written now (not a duplicate) whose type the outbox includes, adds its
+    /// outbox row with the stream as the partition key, in the same transaction (writer thread only, inside a group).
+    /// </summary>
+    public AppendResult Append(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion)
+    {
+        SqliteEventAppender appender = Events;
+        appender.Inserted = Outbox is null ? null : _writeOutboxRow ??= WriteOutboxRow;
+        return appender.Append(CurrentGroup, streamId, events, serialized, expectedVersion);
+    }
+
+    /// <summary>Notes that the open group wrote outbox rows (writer thread only).</summary>
+    public void OutboxWritten() => _outboxWrittenInGroup = true;
+
     /// <summary>Which group is being written (for the appender's once-per-transaction check of other connections' commits).</summary>
     public long CurrentGroup => GroupNumber;
 
@@ -71,6 +102,12 @@ internal sealed class SqliteWriter : GroupCommitWriter
         finally
         {
             transaction.Dispose();
+        }
+
+        if (_outboxWrittenInGroup)
+        {
+            _outboxWrittenInGroup = false;
+            OutboxCommitted.Set();
         }
     }
 
@@ -109,10 +146,19 @@ internal sealed class SqliteWriter : GroupCommitWriter
     protected override void OnTransactionRolledBack()
     {
         _events?.Forget();
+        _outboxWrittenInGroup = false;
 
         // Rolled back or ended by SQLite itself: the transaction object only needs completing (it knows an external rollback).
         _transaction?.Dispose();
         _transaction = null;
+    }
+
+    private void WriteOutboxRow(string streamId, EventToAppend item, SerializedEvent serialized)
+    {
+        if (Outbox!.Includes(serialized.EventType))
+        {
+            OutboxSchema.Insert(this, item, serialized, streamId);
+        }
     }
 
     /// <inheritdoc />

@@ -10,18 +10,5 @@ internal static class TelemetryNames
 {
     /// <summary>The tag of <paramref name="eventType"/>; read once per route, when it is created.</summary>
     public static string Of(Type eventType)
-    {
-        foreach (IEventTypeCatalog catalog in EventTypeCatalogs.All)
-        {
-            foreach (EventTypeDescriptor descriptor in catalog.EventTypes)
-            {
-                if (descriptor.ClrType == eventType && descriptor.Name is { } name)
-                {
-                    return name;
-                }
-            }
-        }
-
-        return (eventType.FullName ?? eventType.Name).Replace('+', '.');
-    }
+        => EventTypeNames.Find(eventType) ?? (eventType.FullName ?? eventType.Name).Replace('+', '.');
 }

@@ -16,3 +16,5 @@ public sealed class SqliteInboxContractTests() : InboxContractTests(new SqliteRe
 public sealed class SqliteSagaStoreContractTests() : SagaStoreContractTests(new SqliteReliabilityFactory());
 
 public sealed class SqliteDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new SqliteReliabilityFactory());
+
+public sealed class SqliteOutboxContractTests() : OutboxContractTests(new SqliteOutboxFactory());
