@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using RabbitMQ.Client;
+
+namespace EventDriven.RabbitMQ.Tests.Fixtures;
+
+/// <summary>
+/// A throwaway RabbitMQ node for the tests: its own data folder under /tmp, its own node name, AMQP and distribution ports on
+/// 127.0.0.1, started from Debian's <c>rabbitmq-server</c> as the <c>rabbitmq</c> user when run as root, and stopped (by its PID) when
+/// the test process ends. Never the system service. Set <c>EVENTDRIVEN_RABBITMQ</c> to an amqp:// URI to use a broker you provide
+/// (the stop-and-restart tests still start nodes of their own).
+/// </summary>
+public sealed class RabbitMqServer : IAsyncDisposable
+{
+    private const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private const string Control = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+    private static readonly Lazy<Task<RabbitMqServer>> s_shared = new(StartSharedAsync);
+
+    private readonly string? _directory;
+    private readonly string _node;
+    private readonly int _distributionPort;
+    private Process? _process;
+    private int _disposed;
+
+    private RabbitMqServer(Uri uri, string? directory, string node, int distributionPort)
+    {
+        Uri = uri;
+        _directory = directory;
+        _node = node;
+        _distributionPort = distributionPort;
+    }
+
+    /// <summary>The broker's address (guest/guest on 127.0.0.1).</summary>
+    public Uri Uri { get; }
+
+    /// <summary>The node every test of the process shares (each test uses exchanges and queues of its own).</summary>
+    public static Task<RabbitMqServer> SharedAsync() => s_shared.Value;
+
+    /// <summary>A node of its own, for tests that stop and restart the broker.</summary>
+    public static async Task<RabbitMqServer> StartOwnAsync()
+    {
+        if (!File.Exists(Server))
+        {
+            throw new InvalidOperationException($"No RabbitMQ server at {Server}: install Debian's rabbitmq-server package (./test.sh does), or set EVENTDRIVEN_RABBITMQ to the amqp:// URI of a broker you provide.");
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            string id = Guid.NewGuid().ToString("N")[..10];
+            string directory = Path.Combine(Path.GetTempPath(), "eventdriven-rmq-" + id);
+            int port = FreePort();
+            int distribution = FreePort();
+            var server = new RabbitMqServer(new Uri($"amqp://guest:guest@127.0.0.1:{port}/"), directory, "ed" + id + "@localhost", distribution);
+            try
+            {
+                Directory.CreateDirectory(Path.Combine(directory, "mnesia"));
+                Directory.CreateDirectory(Path.Combine(directory, "log"));
+                await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), "[].");
+                if (IsRoot)
+                {
+                    await RunAsync("chown", $"-R rabbitmq {directory}");
+                }
+
+                await server.StartAsync();
+                return server;
+            }
+            catch (Exception) when (attempt < 3)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts the (stopped) node on its folder and ports; returns once it accepts AMQP connections.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo(IsRoot ? "runuser" : "env") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (IsRoot)
+        {
+            foreach (string argument in (string[])["-u", "rabbitmq", "--", "env"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (string variable in Environment())
+        {
+            start.ArgumentList.Add(variable);
+        }
+
+        start.ArgumentList.Add(Server);
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start rabbitmq-server.");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var factory = new ConnectionFactory { Uri = Uri, AutomaticRecoveryEnabled = false, RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"rabbitmq-server exited with {_process.ExitCode} while starting; see {_directory}/log.");
+            }
+
+            try
+            {
+                await using IConnection connection = await factory.CreateConnectionAsync();
+                return;
+            }
+            catch (Exception) when (waited.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Stops the node the way a crash does: SIGKILL to every process of it. What it had confirmed is on disk.</summary>
+    public async Task KillAsync()
+    {
+        Process? process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    /// <summary>Stops the node and deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is null || Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_process is { HasExited: false })
+        {
+            try
+            {
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await RunAsServerUserAsync(Control, $"-n {_node} stop", stop.Token);
+                await _process.WaitForExitAsync(stop.Token);
+            }
+            catch (Exception)
+            {
+                // Not stoppable politely: the processes go anyway.
+            }
+        }
+
+        await KillAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held: the OS temp cleaner takes it.
+        }
+    }
+
+    private IEnumerable<string> Environment() =>
+    [
+        "HOME=" + _directory,
+        "RABBITMQ_NODENAME=" + _node,
+        "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
+        "RABBITMQ_NODE_PORT=" + Uri.Port,
+        "RABBITMQ_DIST_PORT=" + _distributionPort,
+        "RABBITMQ_MNESIA_BASE=" + Path.Combine(_directory!, "mnesia"),
+        "RABBITMQ_LOG_BASE=" + Path.Combine(_directory!, "log"),
+        "RABBITMQ_PID_FILE=" + Path.Combine(_directory!, "pid"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE=" + Path.Combine(_directory!, "enabled_plugins"),
+        "RABBITMQ_CONFIG_FILE=" + Path.Combine(_directory!, "rabbitmq"),
+    ];
+
+    private static async Task<RabbitMqServer> StartSharedAsync()
+    {
+        if (System.Environment.GetEnvironmentVariable("EVENTDRIVEN_RABBITMQ") is { Length: > 0 } given)
+        {
+            return new RabbitMqServer(new Uri(given), null, string.Empty, 0);
+        }
+
+        RemoveLeftovers();
+        RabbitMqServer server = await StartOwnAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    }
+
+    /// <summary>Folders of nodes a killed test run could not stop, whose node is gone.</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (string directory in Directory.GetDirectories(Path.GetTempPath(), "eventdriven-rmq-*"))
+        {
+            string pidFile = Path.Combine(directory, "pid");
+            bool running = File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) && IsRunning(pid);
+            if (!running && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-5))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Someone else's.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Someone else's.
+                }
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private Task RunAsServerUserAsync(string program, string arguments, CancellationToken cancellationToken)
+        => IsRoot
+            ? RunAsync("runuser", $"-u rabbitmq -- env HOME={_directory} {program} {arguments}", cancellationToken)
+            : RunAsync("env", $"HOME={_directory} {program} {arguments}", cancellationToken);
+
+    private static bool IsRoot => System.Environment.UserName == "root";
+
+    private static async Task RunAsync(string program, string arguments, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{program} {arguments}' exited with {process.ExitCode}: {await error}{await output}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
