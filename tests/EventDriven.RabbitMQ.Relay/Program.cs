@@ -1,6 +1,6 @@
 // The child process of the RabbitMQ kill tests. Usage:
-//   EventDriven.RabbitMQ.Relay <database file> <amqp uri> <exchange> <events>
-// A service in miniature: appends RelayEvents (one per append, over 8 streams) to a SQLite store whose outbox includes them, until
+//   EventDriven.RabbitMQ.Relay <database file> <amqp uri> <exchange> <events> <stream prefix>
+// A service in miniature: appends RelayEvents (one per append, over 8 streams named <stream prefix>-order-N) to a SQLite store whose outbox includes them, until
 // the store holds <events>, while an OutboxRelay sends the outbox to RabbitMQ. Restarted after a SIGKILL it goes on from what is
 // stored. Prints READY once started, then DONE and exits 0 once everything is appended and the outbox is empty.
 using EventDriven.Outbox;
@@ -10,9 +10,9 @@ using EventDriven.Serialization;
 using EventDriven.Sqlite;
 using EventDriven.Store;
 
-if (args.Length != 4 || !int.TryParse(args[3], out int total) || total < 1)
+if (args.Length != 5 || !int.TryParse(args[3], out int total) || total < 1)
 {
-    Console.Error.WriteLine("usage: EventDriven.RabbitMQ.Relay <database file> <amqp uri> <exchange> <events>");
+    Console.Error.WriteLine("usage: EventDriven.RabbitMQ.Relay <database file> <amqp uri> <exchange> <events> <stream prefix>");
     return 2;
 }
 
@@ -32,7 +32,7 @@ Console.WriteLine("READY");
 
 for (long next = await store.GetLastPositionAsync(); next < total; next++)
 {
-    var @event = new RelayEvent("order-" + (next % 8), next);
+    var @event = new RelayEvent($"{args[4]}-order-{next % 8}", next);
     await store.AppendAsync(@event.StreamId, [new EventToAppend(@event)], ExpectedVersion.Any);
 }
 

@@ -19,6 +19,9 @@ public static class Effects
     /// <summary>The order effects happened in for one stream's events.</summary>
     public static IReadOnlyList<long> NumbersOf(string stream) => [.. s_order.Where(e => e.Stream == stream).Select(static e => e.Number)];
 
+    /// <summary>How many distinct events of streams starting with <paramref name="prefix"/> had an effect.</summary>
+    public static int DistinctInStreams(string prefix) => s_order.Where(e => e.Stream.StartsWith(prefix, StringComparison.Ordinal)).Select(static e => e.Id).Distinct().Count();
+
     public static void Record(string stream, long number, Guid eventId)
     {
         s_counts.AddOrUpdate(eventId, 1, static (_, count) => count + 1);
