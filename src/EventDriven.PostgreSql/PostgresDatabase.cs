@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.PostgreSql.Writing;
 using EventDriven.Store.GroupCommit;
 using Npgsql;
@@ -35,6 +36,7 @@ internal sealed class PostgresDatabase
         _key = key;
         Schema = key.Schema;
         _maxBatchSize = options.MaxBatchSize;
+        OutboxPartitions = options.OutboxPartitions;
         if (options.DataSource is { } given)
         {
             DataSource = given;
@@ -51,6 +53,30 @@ internal sealed class PostgresDatabase
         var connection = new NpgsqlConnectionStringBuilder(DataSource.ConnectionString);
         Server = $"{connection.Host}:{connection.Port} (database '{connection.Database ?? connection.Username}', user '{connection.Username}')";
         Location = $"{Server}, schema '{Schema}'";
+    }
+
+    /// <summary>How many partitions outbox rows are hashed into (<see cref="PostgresStoreOptions.OutboxPartitions"/> of the first store opened).</summary>
+    public int OutboxPartitions { get; }
+
+    /// <summary>The outbox statements when appends of some event types also write outbox rows (<see cref="EnableOutbox"/>); null otherwise.</summary>
+    public Outbox.OutboxSql? Outbox { get; private set; }
+
+    /// <summary>
+    /// Makes every append of this process to the schema (the writer's and units of work) copy the events <paramref name="outbox"/>
+    /// includes into the outbox table, in the same transaction. Every store of the schema in this process must agree.
+    /// </summary>
+    public void EnableOutbox(OutboxOptions outbox, int partitions)
+    {
+        Require(PostgresSchema.OutboxComponent);
+        lock (_componentsGate)
+        {
+            if (Outbox is { } current && !current.SameAs(outbox, partitions))
+            {
+                throw new InvalidOperationException($"Two stores of {Location} in this process give different outbox settings; give every store of the schema the same PostgresStoreOptions.Outbox and OutboxPartitions.");
+            }
+
+            Outbox ??= new Outbox.OutboxSql(Schema, outbox, partitions);
+        }
     }
 
     /// <summary>The PostgreSQL schema of the tables.</summary>

@@ -67,6 +67,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         _readPageSize = options.ReadPageSize;
         _database = PostgresDatabase.Acquire(options);
         _database.Require(PostgresSchema.EventsComponent);
+        if (options.Outbox.IsEnabled)
+        {
+            _database.EnableOutbox(options.Outbox, options.OutboxPartitions);
+        }
+
         string s = _database.Schema;
         string columns = PostgresSchema.EventColumns;
         _readStreamSql = $"SELECT {columns} FROM {s}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3";
@@ -98,7 +103,15 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _database.EnsureComponentAsync(PostgresSchema.EventsComponent, cancellationToken);
+        return _database.Outbox is null
+            ? _database.EnsureComponentAsync(PostgresSchema.EventsComponent, cancellationToken)
+            : EnsureEventsAndOutboxAsync(cancellationToken);
+    }
+
+    private async Task EnsureEventsAndOutboxAsync(CancellationToken cancellationToken)
+    {
+        await _database.EnsureComponentAsync(PostgresSchema.EventsComponent, cancellationToken).ConfigureAwait(false);
+        await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -151,6 +164,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         await _database.EnsureComponentAsync(PostgresSchema.InboxComponent, cancellationToken).ConfigureAwait(false);
         await _database.EnsureComponentAsync(PostgresSchema.SagasComponent, cancellationToken).ConfigureAwait(false);
         await _database.EnsureComponentAsync(PostgresSchema.DeadLettersComponent, cancellationToken).ConfigureAwait(false);
+        await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

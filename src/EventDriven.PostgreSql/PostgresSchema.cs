@@ -18,6 +18,8 @@ internal static class PostgresSchema
     public const int SagasVersion = 1;
     public const string DeadLettersComponent = "dead_letters";
     public const int DeadLettersVersion = 1;
+    public const string OutboxComponent = "outbox";
+    public const int OutboxVersion = 1;
 
     /// <summary>The columns of a stored event, in the order <see cref="PostgresEventRows.Read"/> expects them.</summary>
     public const string EventColumns = "position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload";
@@ -97,6 +99,27 @@ internal static class PostgresSchema
         CREATE INDEX dead_letters_pending ON {s}.dead_letters (id) WHERE redriven_at IS NULL;
         """;
 
+    /// <summary>
+    /// The outbox: a row per event to send, written in the transaction of its append (under the append lock, so sequences are handed
+    /// out in commit order) and deleted once the broker confirmed it. <c>partition</c> is fixed when the row is written (a hash of
+    /// the partition key): relays share the partitions, one relay per partition, so order per key holds with several relays.
+    /// </summary>
+    public static string OutboxSql(string s) => $"""
+        CREATE TABLE {s}.outbox (
+            sequence        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            partition       integer     NOT NULL,
+            event_id        uuid        NOT NULL,
+            event_type      text        NOT NULL,
+            schema_version  integer     NOT NULL,
+            partition_key   text        NOT NULL,
+            occurred_at     timestamptz NOT NULL,
+            causation_id    uuid,
+            correlation_id  uuid,
+            payload         bytea       NOT NULL
+        );
+        CREATE INDEX outbox_by_partition ON {s}.outbox (partition, sequence);
+        """;
+
     /// <summary>The creation SQL of a component, in schema <paramref name="schema"/>.</summary>
     public static string CreateSql(string component, string schema) => component switch
     {
@@ -104,6 +127,7 @@ internal static class PostgresSchema
         InboxComponent => InboxSql(schema),
         SagasComponent => SagasSql(schema),
         DeadLettersComponent => DeadLettersSql(schema),
+        OutboxComponent => OutboxSql(schema),
         _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Not a component of the PostgreSQL store."),
     };
 
@@ -114,6 +138,7 @@ internal static class PostgresSchema
         InboxComponent => InboxVersion,
         SagasComponent => SagasVersion,
         DeadLettersComponent => DeadLettersVersion,
+        OutboxComponent => OutboxVersion,
         _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Not a component of the PostgreSQL store."),
     };
 

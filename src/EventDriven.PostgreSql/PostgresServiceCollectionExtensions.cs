@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.PostgreSql;
 using EventDriven.Reliability;
 using EventDriven.Sagas;
@@ -58,6 +59,20 @@ public static class PostgresServiceCollectionExtensions
 
         services.TryAddSingleton(static sp => new PostgresSagaStore(sp.GetRequiredService<PostgresStoreOptions>()));
         services.TryAddSingleton<ISagaStore>(static sp => sp.GetRequiredService<PostgresSagaStore>());
+
+        // The outbox (IOutboxSource) for a relay (AddOutboxRelay, e.g. through AddEventDrivenRabbitMQ), when any event type leaves.
+        if (options.Outbox.IsEnabled)
+        {
+            services.AddSingleton(options.Outbox);
+            services.AddSingleton(static sp =>
+            {
+                // The event store enables the outbox rows; opening it first means no append is written without them.
+                _ = sp.GetRequiredService<PostgresEventStore>();
+                return new PostgresOutbox(sp.GetRequiredService<PostgresStoreOptions>(), sp.GetService<TimeProvider>());
+            });
+            services.AddSingleton<IOutboxSource>(static sp => sp.GetRequiredService<PostgresOutbox>());
+        }
+
         return services;
     }
 }

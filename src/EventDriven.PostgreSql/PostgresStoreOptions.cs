@@ -1,3 +1,4 @@
+using EventDriven.Outbox;
 using EventDriven.Serialization;
 using EventDriven.Store;
 using Npgsql;
@@ -50,6 +51,18 @@ public sealed class PostgresStoreOptions
     /// <summary>Settings of the <see cref="PostgresInbox"/>: how long processed event ids are remembered.</summary>
     public PostgresInboxOptions Inbox { get; } = new();
 
+    /// <summary>
+    /// Which appended events also leave the service through the schema's outbox table (none by default), and how relays send them:
+    /// <c>o.Outbox.Include&lt;OrderPlaced&gt;()</c>. See <see cref="PostgresOutbox"/>.
+    /// </summary>
+    public OutboxOptions Outbox { get; } = new();
+
+    /// <summary>
+    /// How many partitions the outbox's rows are hashed into by partition key (default 16): relays of several processes share them,
+    /// one relay per partition at a time, so this is the most relays that can send at once. Change it only with an empty outbox.
+    /// </summary>
+    public int OutboxPartitions { get; set; } = 16;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is missing or out of range.</summary>
     public void Validate()
     {
@@ -76,6 +89,11 @@ public sealed class PostgresStoreOptions
         }
 
         Inbox.Validate();
+        Outbox.Validate();
+        if (OutboxPartitions is < 1 or > 4096)
+        {
+            throw new ArgumentException($"PostgresStoreOptions.OutboxPartitions is {OutboxPartitions}; it must be from 1 to 4096.", nameof(OutboxPartitions));
+        }
         ThrowIfBelowOne(MaxEventSize, nameof(MaxEventSize));
         ThrowIfBelowOne(MaxBatchSize, nameof(MaxBatchSize));
         ThrowIfBelowOne(ReadPageSize, nameof(ReadPageSize));

@@ -40,6 +40,7 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly bool _owned;
     private readonly List<(string Stream, EventToAppend[] Events, SerializedEvent[] Serialized, ExpectedVersion Expected)> _appends = [];
+    private readonly List<(EventToAppend Item, SerializedEvent Serialized, string PartitionKey)> _sends = [];
     private bool _appendsWritten;
     private bool _finished;
 
@@ -83,6 +84,34 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
 
         PostgresText.ThrowIfNul(items, serialized);
         _appends.Add((streamId, items, serialized, expectedVersion));
+        return this;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="event"/> in the outbox (without storing it as an event), written at the commit: the relays send it once
+    /// the transaction committed, and never if it rolled back. Appends of event types <see cref="PostgresStoreOptions.Outbox"/>
+    /// includes need no <c>Send</c>: they get their outbox row by themselves.
+    /// </summary>
+    /// <param name="event">The event, serialized now with the store's serializer.</param>
+    /// <param name="partitionKey">What orders it: messages of one key leave in commit order (e.g. the order id).</param>
+    /// <param name="causationId">The event that caused it, if any.</param>
+    /// <param name="correlationId">The business flow it belongs to; its own id when null.</param>
+    /// <returns>This unit, to add more.</returns>
+    public PostgresUnitOfWork Send(IEvent @event, string partitionKey, Guid? causationId = null, Guid? correlationId = null)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        ArgumentException.ThrowIfNullOrEmpty(partitionKey);
+        ThrowIfFinished();
+        if (_appendsWritten)
+        {
+            throw new InvalidOperationException("The unit's appends and sends were already written (WriteAppendsAsync); add sends before that.");
+        }
+
+        PostgresText.ThrowIfNul(partitionKey, nameof(partitionKey));
+        var item = new EventToAppend(@event, causationId, correlationId ?? @event.Id);
+        EventToAppend[] items = AppendInput.Serialize(_serializer, [item], _maxEventSize, out SerializedEvent[] serialized);
+        PostgresText.ThrowIfNul(items, serialized);
+        _sends.Add((item, serialized[0], partitionKey));
         return this;
     }
 
@@ -133,10 +162,11 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
         _appendsWritten = true;
         if (_appends.Count == 0)
         {
+            await WriteSendsAsync(lockTaken: false, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
-        var session = new EventAppendSession(_database.Schema);
+        var session = new EventAppendSession(_database.Schema, () => _database.Outbox);
         foreach (var append in _appends)
         {
             session.Ask(append.Stream, append.Events);
@@ -151,7 +181,45 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
         }
 
         await Translate(session.FlushAsync(Connection, Transaction, cancellationToken).AsTask()).ConfigureAwait(false);
+        await WriteSendsAsync(lockTaken: true, cancellationToken).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// The sends' outbox rows, under the append lock (taken here when no append took it): their sequences are then handed out in
+    /// commit order, as the appends' positions are, so no relay sends a later commit of the same key before an earlier one.
+    /// </summary>
+    private async Task WriteSendsAsync(bool lockTaken, CancellationToken cancellationToken)
+    {
+        if (_sends.Count == 0)
+        {
+            return;
+        }
+
+        await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
+        var sql = _database.Outbox ?? new Outbox.OutboxSql(_database.Schema, new EventDriven.Outbox.OutboxOptions(), _database.OutboxPartitions);
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        if (!lockTaken)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT 1 FROM {_database.Schema}.events_head WHERE id = 1 FOR UPDATE"));
+        }
+
+        foreach ((EventToAppend item, SerializedEvent serialized, string partitionKey) in _sends)
+        {
+            var insert = new NpgsqlBatchCommand(sql.SendSql);
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = item.Event.Id });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serialized.EventType });
+            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = serialized.SchemaVersion });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = partitionKey });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = item.Event.OccurredAt.UtcDateTime });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)item.CausationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)item.CorrelationId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = serialized.Payload });
+            batch.BatchCommands.Add(insert);
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.NotifySql));
+        await Translate(batch.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Writes the appends (see <see cref="WriteAppendsAsync"/>) and commits the transaction: everything of the unit, or nothing.</summary>

@@ -22,7 +22,7 @@ namespace EventDriven.PostgreSql.Writing;
 /// further round trip, and a conflict or duplicate is found before anything is written.
 /// </para>
 /// </remarks>
-internal sealed class EventAppendSession(string schema)
+internal sealed class EventAppendSession(string schema, Func<Outbox.OutboxSql?> outbox)
 {
     private static readonly IReadOnlyList<Guid> s_noDuplicates = Array.Empty<Guid>();
 
@@ -155,6 +155,11 @@ internal sealed class EventAppendSession(string schema)
         await using var insert = new NpgsqlCommand(_insertSql, connection, transaction);
         Rows.Bind(insert.Parameters);
         CheckWritten(await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false));
+        if (outbox() is { } sql && sql.IncludesAny(Rows.EventTypes))
+        {
+            await sql.CopyAsync(connection, transaction, Rows.FirstPosition, Rows.LastPosition, cancellationToken).ConfigureAwait(false);
+        }
+
         Rows.Clear();
     }
 
@@ -169,6 +174,14 @@ internal sealed class EventAppendSession(string schema)
         var insert = new NpgsqlBatchCommand(_insertSql);
         Rows.Bind(insert.Parameters);
         batch.BatchCommands.Add(insert);
+
+        // The events' outbox rows, copied from the rows just inserted (no second copy of the payloads on the wire), and the NOTIFY
+        // that wakes the relays of every process when the transaction commits.
+        if (outbox() is { } sql && sql.IncludesAny(Rows.EventTypes))
+        {
+            sql.AddCopy(batch, Rows.FirstPosition, Rows.LastPosition);
+        }
+
         return insert;
     }
 

@@ -24,6 +24,15 @@ internal sealed class EventRows
 
     public int Count => _position.Count;
 
+    /// <summary>The event types of the rows, in order.</summary>
+    public IReadOnlyList<string> EventTypes => _eventType;
+
+    /// <summary>The position of the first row (rows are added in rising positions).</summary>
+    public long FirstPosition => _position[0];
+
+    /// <summary>The position of the last row.</summary>
+    public long LastPosition => _position[^1];
+
     public static string InsertSql(string schema) => $"""
         INSERT INTO {schema}.events (position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload)
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::integer[], $7::timestamptz[], $8::uuid[], $9::uuid[], $10::text[], $11::bytea[])

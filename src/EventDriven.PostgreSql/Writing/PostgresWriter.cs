@@ -40,7 +40,7 @@ internal sealed class PostgresWriter : GroupCommitWriter
         : base(maxBatchSize)
     {
         _database = database;
-        Events = new EventAppendSession(database.Schema);
+        Events = new EventAppendSession(database.Schema, () => database.Outbox);
         Marks = new InboxMarks(database.Schema);
         Sagas = new SagaSaves(database.Schema);
         Start("EventDriven.PostgreSql writer (" + database.Schema + ")");

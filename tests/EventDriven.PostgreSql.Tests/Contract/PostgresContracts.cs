@@ -12,3 +12,5 @@ public sealed class PostgresInboxContractTests() : InboxContractTests(new Postgr
 public sealed class PostgresSagaStoreContractTests() : SagaStoreContractTests(new PostgresReliabilityFactory());
 
 public sealed class PostgresDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new PostgresReliabilityFactory());
+
+public sealed class PostgresOutboxContractTests() : OutboxContractTests(new PostgresOutboxFactory());
