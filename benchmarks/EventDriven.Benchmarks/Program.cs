@@ -18,6 +18,16 @@ if (args is ["--postgres-appender", .. var appenderArgs])
     return await EventDriven.Benchmarks.Store.PostgresThroughput.RunChildAsync(appenderArgs);
 }
 
+if (args is ["--rabbitmq-throughput", .. var rabbitArgs])
+{
+    return await EventDriven.Benchmarks.Transport.RabbitMqThroughput.RunAsync(rabbitArgs);
+}
+
+if (args is ["--rabbitmq-consumer", .. var consumerArgs])
+{
+    return await EventDriven.Benchmarks.Transport.RabbitMqThroughput.RunConsumerAsync(consumerArgs);
+}
+
 if (args is ["--store-throughput", .. var storeArgs])
 {
     return await EventDriven.Benchmarks.Store.StoreThroughput.RunAsync(storeArgs);

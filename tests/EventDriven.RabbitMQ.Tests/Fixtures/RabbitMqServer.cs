@@ -155,13 +155,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         await KillAsync();
-        try
+        for (int attempt = 0; attempt < 5 && Directory.Exists(_directory); attempt++)
         {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held: the OS temp cleaner takes it.
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // The node's last writes racing the delete: try again; a later run's RemoveLeftovers takes what is left.
+                await Task.Delay(200);
+            }
         }
     }
 
