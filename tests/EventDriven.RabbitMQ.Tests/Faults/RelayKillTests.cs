@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using EventDriven.RabbitMQ.Relay;
+using EventDriven.RabbitMQ.Child;
 using EventDriven.RabbitMQ.Tests.Fixtures;
 using EventDriven.Serialization;
 using EventDriven.Sqlite;
@@ -71,9 +71,9 @@ public sealed class RelayKillTests(ITestOutputHelper output)
 
     private static Process StartRelay(string database, Uri broker, string exchange, string run)
     {
-        string path = typeof(RelayKillTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RelayPath").Value!;
+        string path = typeof(RelayKillTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServicePath").Value!;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])[path, database, broker.ToString(), exchange, Events.ToString(System.Globalization.CultureInfo.InvariantCulture), run])
+        foreach (string argument in (string[])[path, "relay", database, broker.ToString(), exchange, Events.ToString(System.Globalization.CultureInfo.InvariantCulture), run])
         {
             start.ArgumentList.Add(argument);
         }

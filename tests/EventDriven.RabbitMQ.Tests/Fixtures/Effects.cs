@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EventDriven.RabbitMQ.Relay;
+using EventDriven.RabbitMQ.Child;
 
 namespace EventDriven.RabbitMQ.Tests.Fixtures;
 

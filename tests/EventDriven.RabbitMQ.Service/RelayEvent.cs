@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using EventDriven.Store;
 
-namespace EventDriven.RabbitMQ.Relay;
+namespace EventDriven.RabbitMQ.Child;
 
 /// <summary>What the relaying child appends and sends: the <paramref name="Number"/>th event of its run, in one of a few streams.</summary>
 public sealed record RelayEvent(string StreamId, long Number) : IStreamEvent
