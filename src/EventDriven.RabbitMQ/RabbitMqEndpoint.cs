@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventDriven.Outbox;
 using EventDriven.Serialization;
 using EventDriven.Topology;
@@ -243,6 +244,8 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         // The body's memory belongs to the client only until this method returns: copy it.
         byte[] body = delivery.Body.ToArray();
         ulong tag = delivery.DeliveryTag;
+        IReadOnlyBasicProperties properties = delivery.BasicProperties;
+        using Activity? span = RabbitMqActivitySource.StartProcess(Queue, TraceParentOf(properties), properties.MessageId, properties.CorrelationId, delivery.RoutingKey, tag);
         IEvent @event;
         ReceivedEventContext context;
         try
@@ -251,6 +254,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         }
         catch (PoisonMessageException poison)
         {
+            span?.SetStatus(ActivityStatusCode.Error, poison.Message);
             await DeadLetterAsync(deadLetters, delivery, body, poison, stopping).ConfigureAwait(false);
             await AcknowledgeAsync(channel, tag).ConfigureAwait(false);
             return;
@@ -267,11 +271,22 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         }
         catch (Exception failure) when (failure is EventDispatchException or InvalidOperationException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, failure.Message);
             await DeadLetterAsync(deadLetters, delivery, body, failure, stopping).ConfigureAwait(false);
         }
 
         await AcknowledgeAsync(channel, tag).ConfigureAwait(false);
     }
+
+    private static string? TraceParentOf(IReadOnlyBasicProperties properties)
+        => properties.Headers is { } headers && headers.TryGetValue(RabbitMqHeaders.TraceParent, out object? value)
+            ? value switch
+            {
+                byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+                string text => text,
+                _ => null,
+            }
+            : null;
 
     private async Task AcknowledgeAsync(IChannel channel, ulong tag)
     {

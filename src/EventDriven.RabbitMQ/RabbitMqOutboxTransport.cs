@@ -52,6 +52,7 @@ public sealed class RabbitMqOutboxTransport : IOutboxTransport, IAsyncDisposable
                 return new OutboxSendResult(0, new RabbitMqUnavailableException(_options.Uri, exception));
             }
 
+            using Activity? span = RabbitMqActivitySource.StartSend(_options, batch.Count);
             var confirms = new Task[batch.Count];
             for (int i = 0; i < batch.Count; i++)
             {
@@ -94,6 +95,8 @@ public sealed class RabbitMqOutboxTransport : IOutboxTransport, IAsyncDisposable
                 {
                     await ResetAsync().ConfigureAwait(false);
                 }
+
+                span?.SetStatus(ActivityStatusCode.Error, failure.Message);
             }
 
             Interlocked.Add(ref _published, confirmed);
