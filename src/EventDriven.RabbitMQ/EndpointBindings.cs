@@ -6,8 +6,8 @@ namespace EventDriven.RabbitMQ;
 
 /// <summary>
 /// The routing keys an endpoint's queue is bound to: the stable names of the event types this process's generated handler tables
-/// take (known at compile time; nothing is scanned), less the ones this service sends out itself (it handles those as it publishes
-/// them), less <see cref="RabbitMqOptions.Ignored"/>, plus <see cref="RabbitMqOptions.Subscribed"/>.
+/// take (known at compile time; nothing is scanned), less the ones this service's outbox names (it handles those as it publishes
+/// them; with <see cref="OutboxOptions.IncludeAll"/> none is named, so <see cref="RabbitMqOptions.Ignore"/> the ones it publishes itself), less <see cref="RabbitMqOptions.Ignored"/>, plus <see cref="RabbitMqOptions.Subscribed"/>.
 /// </summary>
 internal static class EndpointBindings
 {
@@ -36,7 +36,8 @@ internal static class EndpointBindings
                 continue;
             }
 
-            if (!options.Ignored.Contains(name) && !(outbox?.Includes(name) ?? false))
+            // Only types named in the outbox count as this service's own: with IncludeAll every type would, and nothing would be bound.
+            if (!options.Ignored.Contains(name) && !(outbox?.EventTypes.Contains(name) ?? false))
             {
                 keys.Add(name);
             }

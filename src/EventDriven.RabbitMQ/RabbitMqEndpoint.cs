@@ -44,6 +44,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
     private long _acknowledged;
     private long _redelivered;
     private long _deadLettered;
+    private long _requeued;
     private long _connections;
 
     /// <summary>Creates the endpoint; it connects when started.</summary>
@@ -94,6 +95,9 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
 
     /// <summary>Messages sent to <see cref="DeadLetterQueue"/>.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Messages given back to the queue unhandled (the endpoint stopping, the bus's stop timeout, a dead-letter publish that failed): delivered again.</summary>
+    public long Requeued => Interlocked.Read(ref _requeued);
 
     /// <summary>Connections opened (more than one: the broker went away and the endpoint reconnected).</summary>
     public long Connections => Interlocked.Read(ref _connections);
@@ -179,6 +183,13 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         };
 
+        // Without its dead-letter channel the endpoint could only requeue poison forever: reconnect instead.
+        deadLetters.ChannelShutdownAsync += (_, _) =>
+        {
+            broken.TrySetResult();
+            return Task.CompletedTask;
+        };
+
         await DeclareAsync(channel, stopping).ConfigureAwait(false);
         await channel.BasicQosAsync(0, _options.PrefetchCount, global: false, stopping).ConfigureAwait(false);
 
@@ -246,6 +257,31 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         ulong tag = delivery.DeliveryTag;
         IReadOnlyBasicProperties properties = delivery.BasicProperties;
         using Activity? span = RabbitMqActivitySource.StartProcess(Queue, TraceParentOf(properties), properties.MessageId, properties.CorrelationId, delivery.RoutingKey, tag);
+        try
+        {
+            await ProcessAsync(channel, deadLetters, delivery, body, span, stopping).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Neither handled nor dead-lettered (stopping, the stop timeout, the dead-letter publish failed, the channel broke): give
+            // it back, so it comes again here or at another instance. A message left neither acked nor nacked would hold a prefetch
+            // slot for the life of the channel: after PrefetchCount of them the queue would stop delivering.
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            Interlocked.Increment(ref _requeued);
+            RabbitMqLog.Requeued(_logger, properties.MessageId, properties.Type, Queue, exception);
+            try
+            {
+                await channel.BasicNackAsync(tag, multiple: false, requeue: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The channel is gone: the broker requeues everything it had not acknowledged anyway.
+            }
+        }
+    }
+
+    private async Task ProcessAsync(IChannel channel, IChannel deadLetters, BasicDeliverEventArgs delivery, byte[] body, Activity? span, CancellationToken stopping)
+    {
         IEvent @event;
         ReceivedEventContext context;
         try
@@ -256,7 +292,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         {
             span?.SetStatus(ActivityStatusCode.Error, poison.Message);
             await DeadLetterAsync(deadLetters, delivery, body, poison, stopping).ConfigureAwait(false);
-            await AcknowledgeAsync(channel, tag).ConfigureAwait(false);
+            await AcknowledgeAsync(channel, delivery.DeliveryTag).ConfigureAwait(false);
             return;
         }
 
@@ -264,18 +300,15 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         {
             await _receiver.ReceiveAsync(@event, context, stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception failure) when (!stopping.IsCancellationRequested && failure is not (OperationCanceledException or ObjectDisposedException))
         {
-            // Stopping before the bus finished with it: not acknowledged, so the broker delivers it again.
-            return;
-        }
-        catch (Exception failure) when (failure is EventDispatchException or InvalidOperationException)
-        {
+            // The bus reported the event as not handleable here: handlers that failed after the retry policy (inline mode), or no
+            // handler with NoHandlerBehavior.Throw. Redelivering would fail the same way: keep it with the reason instead.
             span?.SetStatus(ActivityStatusCode.Error, failure.Message);
             await DeadLetterAsync(deadLetters, delivery, body, failure, stopping).ConfigureAwait(false);
         }
 
-        await AcknowledgeAsync(channel, tag).ConfigureAwait(false);
+        await AcknowledgeAsync(channel, delivery.DeliveryTag).ConfigureAwait(false);
     }
 
     private static string? TraceParentOf(IReadOnlyBasicProperties properties)

@@ -14,4 +14,9 @@ internal static class RabbitMqLog
         LogLevel.Error,
         new EventId(41, "RabbitMqDeadLettered"),
         "Message {MessageId} ({EventType}) was moved to {DeadLetterQueue}: {Reason}");
+
+    public static readonly Action<ILogger, string?, string?, string, Exception?> Requeued = LoggerMessage.Define<string?, string?, string>(
+        LogLevel.Warning,
+        new EventId(42, "RabbitMqRequeued"),
+        "Message {MessageId} ({EventType}) was given back to {Queue} unhandled; it is delivered again.");
 }

@@ -42,6 +42,12 @@ public sealed class RabbitMqOptions
     /// <summary>The longest wait between two reconnection tries (default 5 s).</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the relay waits for the broker to confirm one batch (default 30 s): a broker that blocks the connection (memory or
+    /// disk alarm) or never answers fails the batch, which stays in the outbox and is sent again after the back-off.
+    /// </summary>
+    public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads received payloads; default a <see cref="JsonEventSerializer"/> over every generated event type.</summary>
     public IEventSerializer? Serializer { get; set; }
 
@@ -103,6 +109,11 @@ public sealed class RabbitMqOptions
         if (MaxMessageSize < 1)
         {
             throw new ArgumentException($"RabbitMqOptions.MaxMessageSize is {MaxMessageSize}; it must be at least 1.", nameof(MaxMessageSize));
+        }
+
+        if (ConfirmTimeout <= TimeSpan.Zero || ConfirmTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentException($"RabbitMqOptions.ConfirmTimeout is {ConfirmTimeout}; it must be more than zero and under 24 days.", nameof(ConfirmTimeout));
         }
 
         if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay)

@@ -53,11 +53,13 @@ public sealed class RabbitMqOutboxTransport : IOutboxTransport, IAsyncDisposable
             }
 
             using Activity? span = RabbitMqActivitySource.StartSend(_options, batch.Count);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.ConfirmTimeout);
             var confirms = new Task[batch.Count];
             for (int i = 0; i < batch.Count; i++)
             {
                 OutboxMessage message = batch[i];
-                confirms[i] = channel.BasicPublishAsync(_options.Exchange, message.EventType, mandatory: true, Properties(message), message.Payload, cancellationToken).AsTask();
+                confirms[i] = channel.BasicPublishAsync(_options.Exchange, message.EventType, mandatory: true, Properties(message), message.Payload, timeout.Token).AsTask();
             }
 
             int confirmed = 0;
@@ -156,6 +158,7 @@ public sealed class RabbitMqOutboxTransport : IOutboxTransport, IAsyncDisposable
     {
         PublishReturnException returned => new RabbitMqPublishRefusedException(message, $"unroutable: no queue is bound to routing key '{returned.RoutingKey}' on exchange '{returned.Exchange}' ({returned.ReplyCode} {returned.ReplyText}); a consumer's endpoint declares its bindings when it starts", exception),
         PublishException => new RabbitMqPublishRefusedException(message, "the broker refused it (nack)", exception),
+        OperationCanceledException => new RabbitMqUnavailableException(_options.Uri, new TimeoutException($"the broker did not confirm the batch within RabbitMqOptions.ConfirmTimeout ({_options.ConfirmTimeout})", exception)),
         _ => new RabbitMqUnavailableException(_options.Uri, exception),
     };
 

@@ -12,7 +12,7 @@ public static class RabbitMqServiceCollectionExtensions
 {
     /// <summary>
     /// Connects this service to RabbitMQ: <see cref="RabbitMqOutboxTransport"/> as the <see cref="IOutboxTransport"/> and the outbox
-    /// relay (<c>AddOutboxRelay</c>) when the store's outbox includes event types; and, when <see cref="RabbitMqOptions.Endpoint"/>
+    /// relay, which runs when the store's outbox includes event types (the store may be registered before or after this); and, when <see cref="RabbitMqOptions.Endpoint"/>
     /// is set, the <see cref="RabbitMqEndpoint"/> consuming this service's queue into the bus.
     /// </summary>
     /// <param name="services">The service collection (with <c>AddEventDriven</c> and a store).</param>
@@ -27,10 +27,8 @@ public static class RabbitMqServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(static sp => new RabbitMqOutboxTransport(sp.GetRequiredService<RabbitMqOptions>()));
         services.TryAddSingleton<IOutboxTransport>(static sp => sp.GetRequiredService<RabbitMqOutboxTransport>());
-        if (services.Any(static d => d.ServiceType == typeof(IOutboxSource)))
-        {
-            services.AddOutboxRelay();
-        }
+        // Runs when the container has an outbox (the store's Outbox options include event types), registered before or after this.
+        services.AddOutboxRelay(required: false);
 
         if (options.Endpoint is not null)
         {

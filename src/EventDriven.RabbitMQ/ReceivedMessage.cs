@@ -12,6 +12,19 @@ internal static class ReceivedMessage
 {
     public static (IEvent Event, ReceivedEventContext Context) Read(IReadOnlyBasicProperties properties, byte[] body, IEventSerializer serializer, int maxMessageSize)
     {
+        try
+        {
+            return ReadChecked(properties, body, serializer, maxMessageSize);
+        }
+        catch (Exception exception) when (exception is not PoisonMessageException)
+        {
+            // Whatever else a header or a serializer throws for this message, it throws every time: the message is poison.
+            throw new PoisonMessageException(exception.Message, exception);
+        }
+    }
+
+    private static (IEvent Event, ReceivedEventContext Context) ReadChecked(IReadOnlyBasicProperties properties, byte[] body, IEventSerializer serializer, int maxMessageSize)
+    {
         if (body.Length > maxMessageSize)
         {
             throw new PoisonMessageException($"the body is {body.Length} bytes, over RabbitMqOptions.MaxMessageSize ({maxMessageSize})");

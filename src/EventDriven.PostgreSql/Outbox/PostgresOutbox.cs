@@ -33,6 +33,7 @@ public sealed class PostgresOutbox : IOutboxSource
     private readonly string _deleteSql;
     private NpgsqlConnection? _connection;
     private long _lastRebalance = long.MinValue;
+    private int _notified;
     private int _disposed;
 
     /// <summary>Opens the outbox of <see cref="PostgresStoreOptions.Schema"/>; the table is created when missing at the first claim.</summary>
@@ -70,7 +71,7 @@ public sealed class PostgresOutbox : IOutboxSource
         NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_owned.Count == 0 || _time.GetElapsedTime(_lastRebalance) >= RebalanceInterval)
+            if (_lastRebalance == long.MinValue || _time.GetElapsedTime(_lastRebalance) >= RebalanceInterval)
             {
                 await RebalanceAsync(connection, cancellationToken).ConfigureAwait(false);
             }
@@ -144,7 +145,13 @@ public sealed class PostgresOutbox : IOutboxSource
         try
         {
             NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            await connection.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+            // A NOTIFY that arrived while a claim or a delete ran was delivered then: it counts, or the relay would sleep past it.
+            if (Interlocked.Exchange(ref _notified, 0) == 0)
+            {
+                await connection.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _notified, 0);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException && PostgresErrors.IsUnavailable(exception))
         {
@@ -184,6 +191,7 @@ public sealed class PostgresOutbox : IOutboxSource
         await DropConnectionAsync().ConfigureAwait(false);
         await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
         NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        connection.Notification += (_, _) => Volatile.Write(ref _notified, 1);
         try
         {
             await using var join = new NpgsqlBatch(connection);
@@ -209,7 +217,7 @@ public sealed class PostgresOutbox : IOutboxSource
     {
         _lastRebalance = _time.GetTimestamp();
         await using var count = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objid = $2::oid AND objsubid = 2 AND granted",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = $1::oid AND objid = $2::oid AND objsubid = 2 AND granted",
             connection);
         count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _lockSpace });
         count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _partitions });
@@ -250,6 +258,7 @@ public sealed class PostgresOutbox : IOutboxSource
         NpgsqlConnection? connection = _connection;
         _connection = null;
         _owned.Clear();
+        _lastRebalance = long.MinValue;
         if (connection is not null)
         {
             try

@@ -1,15 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.Outbox;
 
-/// <summary>Runs an <see cref="OutboxRelay"/> for the life of the host; stopping waits for the batch in flight.</summary>
-internal sealed class OutboxRelayHostedService(OutboxRelay relay) : IHostedService, IAsyncDisposable
+/// <summary>
+/// Runs the <see cref="OutboxRelay"/> for the life of the host; stopping waits for the batch in flight. The relay is resolved at
+/// start, so the store may be registered before or after the transport; with <see cref="OutboxRelayActivation.Optional"/> a
+/// container without an <see cref="IOutboxSource"/> (a service that only consumes) runs no relay instead of failing.
+/// </summary>
+internal sealed class OutboxRelayHostedService(IServiceProvider services, OutboxRelayActivation activation) : IHostedService, IAsyncDisposable
 {
     private CancellationTokenSource? _stopping;
     private Task? _running;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!activation.Required && services.GetService<IOutboxSource>() is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        OutboxRelay relay = services.GetRequiredService<OutboxRelay>();
         _stopping = new CancellationTokenSource();
         CancellationToken token = _stopping.Token;
         _running = Task.Run(() => relay.RunAsync(token), CancellationToken.None);
@@ -32,4 +43,12 @@ internal sealed class OutboxRelayHostedService(OutboxRelay relay) : IHostedServi
         _stopping?.Dispose();
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Whether the container must have an outbox for the relay (AddOutboxRelay) or may have none (a transport's registration).</summary>
+internal sealed class OutboxRelayActivation
+{
+    public bool Required { get; set; }
+
+    public static OutboxRelayActivation Optional => new();
 }
