@@ -103,6 +103,7 @@ internal static class PostgresSchema
     /// The outbox: a row per event to send, written in the transaction of its append (under the append lock, so sequences are handed
     /// out in commit order) and deleted once the broker confirmed it. <c>partition</c> is fixed when the row is written (a hash of
     /// the partition key): relays share the partitions, one relay per partition, so order per key holds with several relays.
+    /// <c>retry_at</c> is set on a message the broker refused: until then it and the later rows of its key are not claimed.
     /// </summary>
     public static string OutboxSql(string s) => $"""
         CREATE TABLE {s}.outbox (
@@ -115,9 +116,13 @@ internal static class PostgresSchema
             occurred_at     timestamptz NOT NULL,
             causation_id    uuid,
             correlation_id  uuid,
-            payload         bytea       NOT NULL
+            payload         bytea       NOT NULL,
+            attempts        integer     NOT NULL DEFAULT 0,
+            retry_at        timestamptz,
+            last_error      text
         );
         CREATE INDEX outbox_by_partition ON {s}.outbox (partition, sequence);
+        CREATE INDEX outbox_deferred ON {s}.outbox (partition, retry_at) WHERE retry_at IS NOT NULL;
         """;
 
     /// <summary>The creation SQL of a component, in schema <paramref name="schema"/>.</summary>

@@ -9,6 +9,9 @@ namespace EventDriven.PostgreSql;
 /// </summary>
 internal static class PostgresText
 {
+    /// <summary>A text for a column that must take what it is given (an error's message): NUL characters, which PostgreSQL text refuses, become U+FFFD.</summary>
+    public static string WithoutNul(string value) => value.Contains('\0', StringComparison.Ordinal) ? value.Replace('\0', '\uFFFD') : value;
+
     public static void ThrowIfNul(string value, string name)
     {
         if (value.Contains('\0', StringComparison.Ordinal))

@@ -2,8 +2,8 @@ using EventDriven.Outbox;
 
 namespace EventDriven.RabbitMQ;
 
-/// <summary>The broker answered a publish with a return (unroutable) or a nack: the message stays in the outbox and is sent again after a back-off.</summary>
-public sealed class RabbitMqPublishRefusedException : Exception
+/// <summary>The broker answered a publish with a return (unroutable) or a nack: the relay defers the message (and its partition key) and tries it again later; the rest of the outbox goes on.</summary>
+public sealed class RabbitMqPublishRefusedException : OutboxMessageRefusedException
 {
     /// <summary>Creates the exception for <paramref name="message"/>.</summary>
     public RabbitMqPublishRefusedException(OutboxMessage message, string reason, Exception inner)

@@ -49,7 +49,7 @@ public static class SqliteServiceCollectionExtensions
             {
                 // The event store enables the outbox rows; opening it first means no append is written without them.
                 _ = sp.GetRequiredService<SqliteEventStore>();
-                return new SqliteOutbox(sp.GetRequiredService<SqliteStoreOptions>());
+                return new SqliteOutbox(sp.GetRequiredService<SqliteStoreOptions>(), sp.GetService<TimeProvider>());
             });
             services.AddSingleton<IOutboxSource>(static sp => sp.GetRequiredService<SqliteOutbox>());
         }

@@ -139,6 +139,50 @@ public abstract class OutboxContractTests(OutboxStoreFactory factory) : IAsyncLi
     }
 
     [Fact]
+    public async Task AMessageTheBrokerRefuses_HoldsBackOnlyItsKey_WhileTheRestFlows_AndGoesOutInOrderWhenRetried()
+    {
+        IEventStore store = factory.OpenStore(s_itemsLeave);
+        IOutboxSource outbox = factory.OpenOutbox(s_itemsLeave);
+        List<Guid> committed = await AppendManyAsync(store, streams: 3, perStream: 5);
+        bool refusing = true;
+        var transport = new RecordingOutboxTransport
+        {
+            // "cart-0" has no queue bound yet: the broker returns its first message of each batch.
+            Script = (_, batch) =>
+            {
+                int first = refusing ? batch.ToList().FindIndex(static m => m.PartitionKey == "cart-0") : -1;
+                return first < 0 ? new OutboxSendResult(batch.Count, null) : new OutboxSendResult(first, new OutboxMessageRefusedException("unroutable: no queue bound"));
+            },
+        };
+        var relay = new OutboxRelay(outbox, transport, new OutboxOptions { BatchSize = 4, MinRetryDelay = TimeSpan.FromHours(1), MaxRetryDelay = TimeSpan.FromHours(1) });
+
+        while (await relay.RelayOnceAsync(default))
+        {
+        }
+
+        // Every other key went out, in order; cart-0 waits whole (its later messages too), deferred once.
+        Assert.Equal(1, relay.Deferred);
+        Assert.Equal(0, relay.Failures);
+        Assert.Equal(StreamOrder(committed, transport.Confirmed, "cart-1"), PerStream(transport.Confirmed, "cart-1"));
+        Assert.Equal(5, PerStream(transport.Confirmed, "cart-1").Count);
+        Assert.Equal(5, PerStream(transport.Confirmed, "cart-2").Count);
+        Assert.Empty(PerStream(transport.Confirmed, "cart-0"));
+        Assert.Equal(5, await outbox.CountPendingAsync(default));
+
+        refusing = false;
+        Assert.Equal(1, await outbox.RetryDeferredNowAsync(default));
+        int before = transport.Confirmed.Count;
+        while (await relay.RelayOnceAsync(default))
+        {
+        }
+
+        IReadOnlyList<OutboxMessage> retried = [.. transport.Confirmed.Skip(before)];
+        Assert.Equal(committed.Where((_, i) => i % 3 == 0), retried.Select(static m => m.EventId));
+        Assert.Equal(1, retried[0].Attempts);
+        Assert.Equal(0, await outbox.CountPendingAsync(default));
+    }
+
+    [Fact]
     public async Task Relay_IsWokenByTheCommit_NotByItsPollInterval()
     {
         IEventStore store = factory.OpenStore(s_itemsLeave);
@@ -190,6 +234,15 @@ public abstract class OutboxContractTests(OutboxStoreFactory factory) : IAsyncLi
         return committed;
     }
 
+    private static List<Guid> PerStream(IReadOnlyList<OutboxMessage> messages, string stream)
+        => [.. messages.Where(m => m.PartitionKey == stream).Select(static m => m.EventId)];
+
+    private static List<Guid> StreamOrder(List<Guid> committed, IReadOnlyList<OutboxMessage> messages, string stream)
+    {
+        HashSet<Guid> ofStream = [.. PerStream(messages, stream)];
+        return [.. committed.Where(ofStream.Contains)];
+    }
+
     private static void AssertSequencesRise(IReadOnlyList<OutboxMessage> messages)
     {
         for (int i = 1; i < messages.Count; i++)
@@ -217,6 +270,10 @@ public abstract class OutboxContractTests(OutboxStoreFactory factory) : IAsyncLi
         }
 
         public ValueTask<long> CountPendingAsync(CancellationToken cancellationToken) => inner.CountPendingAsync(cancellationToken);
+
+        public ValueTask DeferAsync(OutboxMessage message, TimeSpan delay, string reason, CancellationToken cancellationToken) => inner.DeferAsync(message, delay, reason, cancellationToken);
+
+        public ValueTask<int> RetryDeferredNowAsync(CancellationToken cancellationToken) => inner.RetryDeferredNowAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => default;
     }

@@ -10,6 +10,7 @@ public sealed class RecordingOutboxTransport : IOutboxTransport
 {
     private readonly Lock _gate = new();
     private readonly List<OutboxMessage> _received = [];
+    private readonly List<OutboxMessage> _confirmed = [];
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
 
     /// <summary>Decides, per batch (by its number from 0), what is confirmed; null confirms every message.</summary>
@@ -25,6 +26,18 @@ public sealed class RecordingOutboxTransport : IOutboxTransport
             lock (_gate)
             {
                 return [.. _received];
+            }
+        }
+    }
+
+    /// <summary>The messages confirmed (the prefix of each batch the script confirmed), in order.</summary>
+    public IReadOnlyList<OutboxMessage> Confirmed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _confirmed];
             }
         }
     }
@@ -46,7 +59,13 @@ public sealed class RecordingOutboxTransport : IOutboxTransport
             }
         }
 
-        return new(Script?.Invoke(number, batch) ?? new OutboxSendResult(batch.Count, null));
+        OutboxSendResult result = Script?.Invoke(number, batch) ?? new OutboxSendResult(batch.Count, null);
+        lock (_gate)
+        {
+            _confirmed.AddRange(batch.Take(Math.Clamp(result.Confirmed, 0, batch.Count)));
+        }
+
+        return new(result);
     }
 
     /// <summary>Completes once at least <paramref name="count"/> messages were handed over.</summary>

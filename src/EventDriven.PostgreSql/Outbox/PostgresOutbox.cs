@@ -31,6 +31,8 @@ public sealed class PostgresOutbox : IOutboxSource
     private readonly HashSet<int> _owned = [];
     private readonly string _claimSql;
     private readonly string _deleteSql;
+    private readonly string _deferSql;
+    private readonly string _retryNowSql;
     private NpgsqlConnection? _connection;
     private long _lastRebalance = long.MinValue;
     private int _notified;
@@ -51,9 +53,14 @@ public sealed class PostgresOutbox : IOutboxSource
         // The advisory lock keys of this schema: (space, partition) for a partition, (space, partitions) for presence.
         _lockSpace = (int)(StableHash(s) & 0x3FFFFFFF);
         _claimSql = $"""
-            SELECT sequence, event_id, event_type, schema_version, payload, partition_key, correlation_id, causation_id, occurred_at
-            FROM {s}.outbox WHERE partition = ANY($1) ORDER BY sequence LIMIT $2
+            SELECT sequence, event_id, event_type, schema_version, payload, partition_key, correlation_id, causation_id, occurred_at, attempts
+            FROM {s}.outbox
+            WHERE partition = ANY($1)
+              AND partition_key NOT IN (SELECT partition_key FROM {s}.outbox WHERE partition = ANY($1) AND retry_at IS NOT NULL AND retry_at > now())
+            ORDER BY sequence LIMIT $2
             """;
+        _deferSql = $"UPDATE {s}.outbox SET attempts = attempts + 1, retry_at = now() + $2, last_error = $3 WHERE sequence = $1";
+        _retryNowSql = $"UPDATE {s}.outbox SET retry_at = NULL WHERE retry_at IS NOT NULL";
         _deleteSql = $"DELETE FROM {s}.outbox WHERE sequence = ANY($1)";
     }
 
@@ -97,7 +104,8 @@ public sealed class PostgresOutbox : IOutboxSource
                     reader.GetString(5),
                     reader.IsDBNull(6) ? null : reader.GetGuid(6),
                     reader.IsDBNull(7) ? null : reader.GetGuid(7),
-                    new DateTimeOffset(reader.GetDateTime(8).ToUniversalTime(), TimeSpan.Zero)));
+                    new DateTimeOffset(reader.GetDateTime(8).ToUniversalTime(), TimeSpan.Zero),
+                    reader.GetInt32(9)));
             }
 
             return batch;
@@ -137,6 +145,40 @@ public sealed class PostgresOutbox : IOutboxSource
             await DropConnectionAsync().ConfigureAwait(false);
             throw _database.Unavailable(exception);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The retry time is the server's clock plus <paramref name="delay"/>, so every relay judges it alike.</remarks>
+    public async ValueTask DeferAsync(OutboxMessage message, TimeSpan delay, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            NpgsqlConnection connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var defer = new NpgsqlCommand(_deferSql, connection);
+            defer.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.Sequence });
+            defer.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = delay });
+            defer.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresText.WithoutNul(reason) });
+            await defer.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && PostgresErrors.IsUnavailable(exception))
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
+            throw _database.Unavailable(exception);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RetryDeferredNowAsync(CancellationToken cancellationToken)
+    {
+        await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        var release = new NpgsqlBatchCommand(_retryNowSql);
+        batch.BatchCommands.Add(release);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {OutboxSql.ChannelOf(_database.Schema)}"));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return release.RecordsAffected;
     }
 
     /// <inheritdoc />

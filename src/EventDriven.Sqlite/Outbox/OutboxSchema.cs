@@ -12,7 +12,8 @@ internal static class OutboxSchema
 
     public const int Version = 1;
 
-    // AUTOINCREMENT: a sequence is never reused after the relay deleted the rows below it, so "relayed in sequence order" stays true
+    // retry_at (UTC ticks) is set on a message the broker refused: until then it and the later rows of its partition_key are not
+    // claimed. AUTOINCREMENT: a sequence is never reused after the relay deleted the rows below it, so "relayed in sequence order" stays true
     // across restarts. There is one writer per file, so sequence order is commit order.
     public const string CreateSql = """
         CREATE TABLE outbox (
@@ -24,11 +25,15 @@ internal static class OutboxSchema
             occurred_at     INTEGER NOT NULL,
             causation_id    BLOB,
             correlation_id  BLOB,
-            payload         BLOB    NOT NULL
+            payload         BLOB    NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            retry_at        INTEGER,
+            last_error      TEXT
         );
+        CREATE INDEX outbox_deferred ON outbox (retry_at) WHERE retry_at IS NOT NULL;
         """;
 
-    public const string Columns = "sequence, event_id, event_type, schema_version, payload, partition_key, correlation_id, causation_id, occurred_at";
+    public const string Columns = "sequence, event_id, event_type, schema_version, payload, partition_key, correlation_id, causation_id, occurred_at, attempts";
 
     private const string InsertSql = """
         INSERT INTO outbox (event_id, event_type, schema_version, partition_key, occurred_at, causation_id, correlation_id, payload)

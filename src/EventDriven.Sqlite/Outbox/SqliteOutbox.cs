@@ -20,14 +20,18 @@ public sealed class SqliteOutbox : IOutboxSource
 {
     private readonly SqliteDatabase _database;
     private readonly string _lockPath;
+    private readonly TimeProvider _time;
     private FileStream? _relayLock;
     private int _disposed;
 
     /// <summary>Opens the outbox of <see cref="SqliteStoreOptions.DatabasePath"/>, creating the file and its table when missing.</summary>
     /// <exception cref="IncompatibleDatabaseException">The file is not an EventDriven database, or its outbox table is newer than this library.</exception>
-    public SqliteOutbox(SqliteStoreOptions options)
+    /// <param name="options">The database file and its settings.</param>
+    /// <param name="timeProvider">The clock of deferred messages' retry times; the system clock by default.</param>
+    public SqliteOutbox(SqliteStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
         _database = SqliteDatabase.Acquire(options, OutboxSchema.Component, OutboxSchema.Version, OutboxSchema.CreateSql);
         _lockPath = _database.DatabasePath + ".outbox-relay.lock";
     }
@@ -43,8 +47,14 @@ public sealed class SqliteOutbox : IOutboxSource
         TakeRelayLock();
         await using SqliteConnection connection = await _database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand claim = connection.CreateCommand();
-        claim.CommandText = $"SELECT {OutboxSchema.Columns} FROM outbox ORDER BY sequence LIMIT $max";
+        // A deferred message holds back its own partition key only (the partial index keeps the subquery free while none is).
+        claim.CommandText = $"""
+            SELECT {OutboxSchema.Columns} FROM outbox
+            WHERE partition_key NOT IN (SELECT partition_key FROM outbox WHERE retry_at IS NOT NULL AND retry_at > $now)
+            ORDER BY sequence LIMIT $max
+            """;
         claim.Parameters.Add("$max", SqliteType.Integer).Value = max;
+        claim.Parameters.Add("$now", SqliteType.Integer).Value = _time.GetUtcNow().UtcTicks;
         var batch = new List<OutboxMessage>();
         await using SqliteDataReader reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -58,7 +68,8 @@ public sealed class SqliteOutbox : IOutboxSource
                 reader.GetString(5),
                 reader.IsDBNull(6) ? null : new Guid((byte[])reader.GetValue(6)),
                 reader.IsDBNull(7) ? null : new Guid((byte[])reader.GetValue(7)),
-                new DateTimeOffset(reader.GetInt64(8), TimeSpan.Zero)));
+                new DateTimeOffset(reader.GetInt64(8), TimeSpan.Zero),
+                reader.GetInt32(9)));
         }
 
         return batch;
@@ -75,17 +86,58 @@ public sealed class SqliteOutbox : IOutboxSource
             return;
         }
 
-        long first = batch[0].Sequence;
-        long last = batch[count - 1].Sequence;
+        // Exactly these rows, in one transaction: a batch is not a contiguous range of sequences (a deferred key's rows sit between).
+        var sequences = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            sequences[i] = batch[i].Sequence;
+        }
+
         await _database.WriteAsync(
             writer =>
             {
-                SqliteCommand delete = writer.Commands.Get("DELETE FROM outbox WHERE sequence BETWEEN $first AND $last", writer.Transaction);
-                Writing.SqliteCommandCache.Set(delete, "$first", first);
-                Writing.SqliteCommandCache.Set(delete, "$last", last);
-                return delete.ExecuteNonQuery();
+                SqliteCommand delete = writer.Commands.Get("DELETE FROM outbox WHERE sequence = $sequence", writer.Transaction);
+                int deleted = 0;
+                foreach (long sequence in sequences)
+                {
+                    Writing.SqliteCommandCache.Set(delete, "$sequence", sequence);
+                    deleted += delete.ExecuteNonQuery();
+                }
+
+                return deleted;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeferAsync(OutboxMessage message, TimeSpan delay, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        long retryAt = (_time.GetUtcNow() + delay).UtcTicks;
+        await _database.WriteAsync(
+            writer =>
+            {
+                SqliteCommand defer = writer.Commands.Get("UPDATE outbox SET attempts = attempts + 1, retry_at = $retry_at, last_error = $reason WHERE sequence = $sequence", writer.Transaction);
+                Writing.SqliteCommandCache.Set(defer, "$retry_at", retryAt);
+                Writing.SqliteCommandCache.Set(defer, "$reason", reason);
+                Writing.SqliteCommandCache.Set(defer, "$sequence", message.Sequence);
+                return defer.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RetryDeferredNowAsync(CancellationToken cancellationToken)
+    {
+        int released = await _database.WriteAsync(
+            static writer =>
+            {
+                SqliteCommand release = writer.Commands.Get("UPDATE outbox SET retry_at = NULL WHERE retry_at IS NOT NULL", writer.Transaction);
+                return release.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+        _database.Writer.OutboxCommitted.Set();
+        return released;
     }
 
     /// <inheritdoc />

@@ -22,6 +22,17 @@ public interface IOutboxSource : IAsyncDisposable
     /// </summary>
     ValueTask WaitAsync(TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Holds <paramref name="message"/> back for <paramref name="delay"/> (the broker refused it), with the reason: until then neither it
+    /// nor any later message of its partition key is claimed, so that key keeps its order while every other key flows. Its
+    /// <see cref="OutboxMessage.Attempts"/> goes up by one.
+    /// </summary>
+    ValueTask DeferAsync(OutboxMessage message, TimeSpan delay, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Makes every deferred message due now (after fixing what refused them, e.g. deploying the consumer that binds their type).</summary>
+    /// <returns>How many messages were deferred.</returns>
+    ValueTask<int> RetryDeferredNowAsync(CancellationToken cancellationToken);
+
     /// <summary>How many messages wait in the whole outbox (every partition), for metrics and tests.</summary>
     ValueTask<long> CountPendingAsync(CancellationToken cancellationToken);
 }

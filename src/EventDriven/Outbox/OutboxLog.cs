@@ -9,4 +9,9 @@ internal static class OutboxLog
         LogLevel.Warning,
         new EventId(20, "OutboxRelayFailed"),
         "The outbox relay failed; nothing unconfirmed left the outbox, and it tries again in {DelayMs} ms.");
+
+    public static readonly Action<ILogger, Guid, string, string, double, string, Exception?> MessageDeferred = LoggerMessage.Define<Guid, string, string, double, string>(
+        LogLevel.Error,
+        new EventId(21, "OutboxMessageDeferred"),
+        "Outbox message for event {EventId} ('{EventType}') was refused by the broker; it and the later messages of partition key '{PartitionKey}' wait {DelayMs} ms, the rest goes on. Reason: {Reason}");
 }

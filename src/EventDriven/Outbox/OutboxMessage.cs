@@ -13,6 +13,7 @@ namespace EventDriven.Outbox;
 /// <param name="CorrelationId">The business flow the event belongs to, if any.</param>
 /// <param name="CausationId">The event whose handler raised this one, if any.</param>
 /// <param name="OccurredAt">When the event happened (<see cref="IEvent.OccurredAt"/>).</param>
+/// <param name="Attempts">How many times the broker refused it before (0 for a message never refused).</param>
 public sealed record OutboxMessage(
     long Sequence,
     Guid EventId,
@@ -22,4 +23,5 @@ public sealed record OutboxMessage(
     string PartitionKey,
     Guid? CorrelationId,
     Guid? CausationId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    int Attempts = 0);

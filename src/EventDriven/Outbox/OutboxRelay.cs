@@ -11,7 +11,8 @@ namespace EventDriven.Outbox;
 /// <remarks>
 /// <para>
 /// <b>Nothing lost.</b> A message leaves the outbox only after the broker confirmed it and every message before it in the batch.
-/// A failed send (broker down, unroutable, refused) keeps the rest, and the relay backs off (<see cref="OutboxOptions.MinRetryDelay"/>,
+/// A message the broker refused for itself (unroutable, rejected: <see cref="OutboxMessageRefusedException"/>) is deferred with its
+/// partition key, and everything else goes on. A failed send (broker down) keeps the rest, and the relay backs off (<see cref="OutboxOptions.MinRetryDelay"/>,
 /// doubling up to <see cref="OutboxOptions.MaxRetryDelay"/>) and sends them again in the same order. A crash between the confirm
 /// and the removal sends the confirmed messages once more: delivery is at least once, and receivers absorb the copy with the inbox
 /// (the copy keeps the event id).
@@ -35,6 +36,7 @@ public sealed class OutboxRelay
     private long _sent;
     private long _batches;
     private long _failures;
+    private long _deferred;
 
     /// <summary>Creates a relay from <paramref name="source"/> to <paramref name="transport"/>.</summary>
     /// <param name="source">The store's outbox.</param>
@@ -63,6 +65,9 @@ public sealed class OutboxRelay
 
     /// <summary>Sends, claims or removals that failed and were tried again.</summary>
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Messages the broker refused for themselves and that were held back (with their partition key) to be tried again.</summary>
+    public long Deferred => Interlocked.Read(ref _deferred);
 
     /// <summary>Relays until <paramref name="cancellationToken"/> is cancelled; returns then (not an error).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -102,6 +107,10 @@ public sealed class OutboxRelay
         }
     }
 
+    /// <summary>The wait before a refused message's next try: <see cref="OutboxOptions.MinRetryDelay"/> doubling per refusal, at most <see cref="OutboxOptions.MaxRetryDelay"/>.</summary>
+    private TimeSpan DeferDelay(int attempts)
+        => TimeSpan.FromTicks((long)Math.Min(_options.MinRetryDelay.Ticks * Math.Pow(2, Math.Min(attempts, 30)), _options.MaxRetryDelay.Ticks));
+
     /// <summary>
     /// Claims one batch, sends it and removes what was confirmed. Returns false when the outbox had nothing for this relay; throws
     /// when the send confirmed less than the whole batch (after removing what it did confirm) or the store failed.
@@ -136,6 +145,16 @@ public sealed class OutboxRelay
         if (confirmed < batch.Count)
         {
             OutboxMessage next = batch[confirmed];
+            if (result.Failure is OutboxMessageRefusedException refused)
+            {
+                // Refused for itself (unroutable, rejected): hold back only its key, retried later; the rest of the outbox goes on now.
+                TimeSpan delay = DeferDelay(next.Attempts);
+                await _source.DeferAsync(next, delay, refused.Message, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Increment(ref _deferred);
+                OutboxLog.MessageDeferred(_logger, next.EventId, next.EventType, next.PartitionKey, delay.TotalMilliseconds, refused.Message, null);
+                return true;
+            }
+
             throw new OutboxSendException(next, result.Failure);
         }
 

@@ -71,10 +71,11 @@ public sealed class DeliveryTests
         var placed = new OrderPlaced("order-1", 1);
         await orders.Store.AppendAsync(placed.StreamId, [new EventToAppend(placed)], ExpectedVersion.NoStream);
 
-        // Mandatory publishing: the broker returns it, the relay keeps it and backs off.
-        await WaitAsync(() => orders.Relay.Failures >= 2);
+        // Mandatory publishing: the broker returns it; the relay keeps it, defers it (with its key only) and tries it again.
+        await WaitAsync(() => orders.Relay.Deferred >= 2);
         Assert.Equal(1, await Outbox(orders).CountPendingAsync(default));
         Assert.Equal(0, orders.Relay.Sent);
+        Assert.Equal(0, orders.Relay.Failures);
 
         await using Service billing = await Service.StartAsync(broker.Uri, exchange, Service.UniqueName("billing"));
         await Effects.WhenAsync(() => Effects.CountOf(placed.Id) == 1).WaitAsync(s_bound);
