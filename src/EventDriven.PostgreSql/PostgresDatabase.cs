@@ -269,7 +269,7 @@ internal sealed class PostgresDatabase
         await using NpgsqlConnection connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await PostgresSchema.EnsureAsync(connection, Schema, component, Location, CancellationToken.None).ConfigureAwait(false);
+            await PostgresSchema.EnsureAsync(connection, Schema, component, Location, CancellationToken.None, OutboxPartitions).ConfigureAwait(false);
         }
         catch (Exception exception) when (PostgresErrors.IsUnavailable(exception))
         {

@@ -103,9 +103,11 @@ internal static class PostgresSchema
     /// The outbox: a row per event to send, written in the transaction of its append (under the append lock, so sequences are handed
     /// out in commit order) and deleted once the broker confirmed it. <c>partition</c> is fixed when the row is written (a hash of
     /// the partition key): relays share the partitions, one relay per partition, so order per key holds with several relays.
+    /// The partition count is fixed here, by whoever creates the table (<see cref="PostgresStoreOptions.OutboxPartitions"/>), in
+    /// <c>outbox_settings</c>: writers hash with it and relays share it, so processes configured differently still agree.
     /// <c>retry_at</c> is set on a message the broker refused: until then it and the later rows of its key are not claimed.
     /// </summary>
-    public static string OutboxSql(string s) => $"""
+    public static string OutboxSql(string s, int partitions) => $"""
         CREATE TABLE {s}.outbox (
             sequence        bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             partition       integer     NOT NULL,
@@ -123,16 +125,18 @@ internal static class PostgresSchema
         );
         CREATE INDEX outbox_by_partition ON {s}.outbox (partition, sequence);
         CREATE INDEX outbox_deferred ON {s}.outbox (partition, retry_at) WHERE retry_at IS NOT NULL;
+        CREATE TABLE {s}.outbox_settings (id integer PRIMARY KEY CHECK (id = 1), partitions integer NOT NULL CHECK (partitions > 0));
+        INSERT INTO {s}.outbox_settings (id, partitions) VALUES (1, {partitions});
         """;
 
     /// <summary>The creation SQL of a component, in schema <paramref name="schema"/>.</summary>
-    public static string CreateSql(string component, string schema) => component switch
+    public static string CreateSql(string component, string schema, int outboxPartitions = 16) => component switch
     {
         EventsComponent => EventsSql(schema),
         InboxComponent => InboxSql(schema),
         SagasComponent => SagasSql(schema),
         DeadLettersComponent => DeadLettersSql(schema),
-        OutboxComponent => OutboxSql(schema),
+        OutboxComponent => OutboxSql(schema, outboxPartitions),
         _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Not a component of the PostgreSQL store."),
     };
 
@@ -171,7 +175,7 @@ internal static class PostgresSchema
     /// in one transaction under an advisory lock on the schema's name (processes starting together create each table once).
     /// </summary>
     /// <exception cref="IncompatibleDatabaseException">The component's tables were written by a newer version of this library.</exception>
-    public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string component, string where, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(NpgsqlConnection connection, string schema, string component, string where, CancellationToken cancellationToken, int outboxPartitions = 16)
     {
         int version = VersionOf(component);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -197,7 +201,7 @@ internal static class PostgresSchema
             case SchemaVersionCheck.Newer:
                 throw new IncompatibleDatabaseException(where, SchemaVersions.NewerReason(component, stored!.Value, version, "EventDriven.PostgreSql"));
             case SchemaVersionCheck.Missing:
-                await using (NpgsqlCommand create = new(CreateSql(component, schema) + $"\nINSERT INTO {schema}.eventdriven_schema (component, version) VALUES (@component, @version);", connection, transaction))
+                await using (NpgsqlCommand create = new(CreateSql(component, schema, outboxPartitions) + $"\nINSERT INTO {schema}.eventdriven_schema (component, version) VALUES (@component, @version);", connection, transaction))
                 {
                     create.Parameters.Add(new NpgsqlParameter<string>("component", component));
                     create.Parameters.Add(new NpgsqlParameter<int>("version", version));

@@ -59,7 +59,9 @@ public sealed class PostgresStoreOptions
 
     /// <summary>
     /// How many partitions the outbox's rows are hashed into by partition key (default 16): relays of several processes share them,
-    /// one relay per partition at a time, so this is the most relays that can send at once. Change it only with an empty outbox.
+    /// one relay per partition at a time, so this is the most relays that can send at once. It is fixed when the outbox table is
+    /// created (by the first process that creates it, in <c>outbox_settings</c>); every writer and relay then uses the schema's count,
+    /// whatever this setting says, so processes configured differently cannot disagree.
     /// </summary>
     public int OutboxPartitions { get; set; } = 16;
 

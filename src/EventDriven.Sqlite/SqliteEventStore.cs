@@ -121,7 +121,7 @@ public sealed class SqliteEventStore : IEventStore, IAsyncDisposable, IDisposabl
 
         // Serialize here, on the caller's thread: the writer only writes, and a bad event fails its own append before it is queued.
         EventToAppend[] items = AppendInput.Serialize(Serializer, events, _maxEventSize, out SerializedEvent[] serialized);
-        var pending = new PendingAppend(streamId, items, serialized, expectedVersion, _database.Writer.Outbox is { } outbox && outbox.Includes(serialized[0].EventType), cancellationToken);
+        var pending = new PendingAppend(streamId, items, serialized, expectedVersion, _database.Writer, cancellationToken);
         if (!_database.Writer.TryEnqueue(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteEventStore));

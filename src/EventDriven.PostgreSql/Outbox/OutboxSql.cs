@@ -9,12 +9,14 @@ internal sealed class OutboxSql
     private readonly OutboxOptions _options;
     private readonly int _partitions;
     private readonly string[] _types;
+    private readonly string _schema;
 
     public OutboxSql(string schema, OutboxOptions options, int partitions)
     {
         _options = options;
         _partitions = partitions;
         _types = [.. options.EventTypes];
+        _schema = schema;
         Channel = ChannelOf(schema);
         CopySql = $"""
             INSERT INTO {schema}.outbox (partition, event_id, event_type, schema_version, partition_key, occurred_at, causation_id, correlation_id, payload)
@@ -85,6 +87,7 @@ internal sealed class OutboxSql
         parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _types });
     }
 
-    // A stable hash of the key into [0, partitions): hashtextextended is PostgreSQL's own (11+), the same on every client.
-    private string PartitionOf(string key) => $"(hashtextextended({key}, 0) & 2147483647) % {_partitions}";
+    // A stable hash of the key into [0, partitions): hashtextextended is PostgreSQL's own (11+), the same on every client; the count
+    // is the schema's (outbox_settings), not this process's setting, so writers and relays configured differently still agree.
+    private string PartitionOf(string key) => $"(hashtextextended({key}, 0) & 2147483647) % (SELECT partitions FROM {_schema}.outbox_settings WHERE id = 1)";
 }

@@ -25,7 +25,7 @@ namespace EventDriven.PostgreSql;
 public sealed class PostgresOutbox : IOutboxSource
 {
     private readonly PostgresDatabase _database;
-    private readonly int _partitions;
+    private int _partitions;
     private readonly int _lockSpace;
     private readonly TimeProvider _time;
     private readonly HashSet<int> _owned = [];
@@ -66,6 +66,9 @@ public sealed class PostgresOutbox : IOutboxSource
 
     /// <summary>How often a relay looks at how many relays there are and takes or gives back partitions (default 1 s).</summary>
     public TimeSpan RebalanceInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many partitions the schema's outbox has: fixed when its table was created (read at the first claim).</summary>
+    public int Partitions => _partitions;
 
     /// <summary>The partitions this relay sends now (changes at each rebalance).</summary>
     public IReadOnlyCollection<int> OwnedPartitions => [.. _owned];
@@ -236,6 +239,12 @@ public sealed class PostgresOutbox : IOutboxSource
         connection.Notification += (_, _) => Volatile.Write(ref _notified, 1);
         try
         {
+            // The schema's partition count, fixed when the table was created, wins over this process's setting.
+            await using (var settings = new NpgsqlCommand($"SELECT partitions FROM {_database.Schema}.outbox_settings WHERE id = 1", connection))
+            {
+                _partitions = (int)(await settings.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
             await using var join = new NpgsqlBatch(connection);
             join.BatchCommands.Add(new NpgsqlBatchCommand($"LISTEN {OutboxSql.ChannelOf(_database.Schema)}"));
             var present = new NpgsqlBatchCommand("SELECT pg_advisory_lock_shared($1, $2)");

@@ -16,12 +16,12 @@ namespace EventDriven.Sqlite.Writing;
 internal sealed class PendingAppend : SqliteWriteItem, IValueTaskSource<AppendResult>
 {
     private ManualResetValueTaskSourceCore<AppendResult> _completion = new() { RunContinuationsAsynchronously = true };
-    private readonly bool _writesOutboxRow;
+    private readonly SqliteWriter _writer;
     private AppendResult? _result;
 
-    public PendingAppend(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion, bool writesOutboxRow, CancellationToken cancellationToken)
+    public PendingAppend(string streamId, EventToAppend[] events, SerializedEvent[] serialized, ExpectedVersion expectedVersion, SqliteWriter writer, CancellationToken cancellationToken)
     {
-        _writesOutboxRow = writesOutboxRow;
+        _writer = writer;
         StreamId = streamId;
         Events = events;
         Serialized = serialized;
@@ -44,8 +44,11 @@ internal sealed class PendingAppend : SqliteWriteItem, IValueTaskSource<AppendRe
     public override int Weight => Events.Length;
 
     /// <inheritdoc />
-    /// <remarks>One event is one INSERT; several, or one with its outbox row, need the writer's savepoint to be all-or-nothing.</remarks>
-    public override bool IsSingleStatement => Events.Length == 1 && !_writesOutboxRow;
+    /// <remarks>
+    /// One event is one INSERT; several, or one with its outbox row, need the writer's savepoint to be all-or-nothing. Read on the
+    /// writer's thread when the item is written, as the outbox hook is, so the two cannot disagree.
+    /// </remarks>
+    public override bool IsSingleStatement => Events.Length == 1 && !(_writer.Outbox?.Includes(Serialized[0].EventType) ?? false);
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _completion.Version);
 

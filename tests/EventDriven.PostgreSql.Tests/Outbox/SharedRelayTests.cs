@@ -84,6 +84,32 @@ public sealed class SharedRelayTests
         Assert.Equal(8, everything.Count);
     }
 
+    [Fact]
+    public async Task TheSchemasPartitionCount_WinsOverAProcessConfiguredOtherwise_SoWritersAndRelaysAgree()
+    {
+        var factory = new PostgresOutboxFactory();
+        OutboxOptions included = new OutboxOptions().Include("ItemAdded");
+        PostgresStoreOptions first = factory.Options(included); // creates the outbox with 4 partitions
+        await using (var creator = new PostgresEventStore(first))
+        {
+            await creator.EnsureCreatedAsync();
+        }
+
+        PostgresStoreOptions other = factory.Options(included);
+        other.OutboxPartitions = 64;
+        await using var store = new PostgresEventStore(other);
+        await using var relay = new PostgresOutbox(other);
+        for (int s = 0; s < 40; s++)
+        {
+            await store.AppendAsync($"cart-{s}", [new EventToAppend(new ItemAdded($"cart-{s}", "a", 1))], ExpectedVersion.Any);
+        }
+
+        // One relay owns every partition of the schema's four, so it claims every row; with 64 it would miss the rows of 4..63.
+        Assert.Equal(40, (await relay.ClaimAsync(100, default)).Count);
+        Assert.Equal(4, relay.Partitions);
+        Assert.Equal(4, relay.OwnedPartitions.Count);
+    }
+
     private sealed class SendLog
     {
         private readonly Lock _gate = new();
