@@ -93,3 +93,100 @@ public sealed class EndpointFailureTests
         }
     }
 }
+
+/// <summary>Several instances of one service on one endpoint queue: competing consumers share it; with a single active consumer one takes all.</summary>
+public sealed class CompetingConsumerTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoInstancesOfOneEndpoint_EachEventHandledByOneOfThem_AndASingleActiveConsumerTakesThemAll(bool singleActive)
+    {
+        RabbitMqServer broker = await RabbitMqServer.SharedAsync();
+        string exchange = Service.UniqueName("shop");
+        string queue = Service.UniqueName("billing");
+        var topology = new EventTopology([new EventRouteInfo(typeof(OrderPlaced).FullName!, [])]);
+        var first = new CountingReceiver();
+        var second = new CountingReceiver();
+        RabbitMqOptions Options() => new() { Uri = broker.Uri, Exchange = exchange, Endpoint = queue, PrefetchCount = 1, SingleActiveConsumer = singleActive };
+        await using var one = new RabbitMqEndpoint(Options(), first, topology);
+        await using var two = new RabbitMqEndpoint(Options(), second, topology);
+        await one.StartAsync(default);
+        await one.Ready.WaitAsync(TimeSpan.FromMinutes(2));
+        await two.StartAsync(default);
+        await two.Ready.WaitAsync(TimeSpan.FromMinutes(2));
+        await using Service orders = await Service.StartAsync(broker.Uri, exchange, endpoint: null, o => o.Include("OrderPlaced"));
+
+        var ids = new List<Guid>();
+        for (int i = 0; i < 60; i++)
+        {
+            var placed = new OrderPlaced($"order-{i % 6}", i);
+            await orders.Store.AppendAsync(placed.StreamId, [new EventToAppend(placed)], ExpectedVersion.Any);
+            ids.Add(placed.Id);
+        }
+
+        await CountingReceiver.WhenAllAsync([first, second], ids.Count).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(ids.Order(), first.Ids.Concat(second.Ids).Order()); // each event once, by one instance
+        if (singleActive)
+        {
+            Assert.Empty(second.Ids); // the first to register is the active one; the second waits to take over
+            Assert.Equal(ids, first.Ids); // and the queue's order is kept
+        }
+        else
+        {
+            Assert.NotEmpty(first.Ids);
+            Assert.NotEmpty(second.Ids);
+        }
+    }
+
+    private sealed class CountingReceiver : IEventReceiver
+    {
+        private static readonly Lock s_gate = new();
+        private static readonly List<(CountingReceiver[] Receivers, int Count, TaskCompletionSource Reached)> s_waiters = [];
+        private readonly List<Guid> _ids = [];
+
+        public IReadOnlyList<Guid> Ids
+        {
+            get
+            {
+                lock (s_gate)
+                {
+                    return [.. _ids];
+                }
+            }
+        }
+
+        public static Task WhenAllAsync(CountingReceiver[] receivers, int count)
+        {
+            lock (s_gate)
+            {
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                s_waiters.Add((receivers, count, reached));
+                Release();
+                return reached.Task;
+            }
+        }
+
+        public ValueTask ReceiveAsync(IEvent @event, ReceivedEventContext context, CancellationToken cancellationToken = default)
+        {
+            lock (s_gate)
+            {
+                _ids.Add(@event.Id);
+                Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private static void Release()
+        {
+            foreach ((CountingReceiver[] receivers, int count, TaskCompletionSource reached) in s_waiters)
+            {
+                if (receivers.Sum(static r => r._ids.Count) >= count)
+                {
+                    reached.TrySetResult();
+                }
+            }
+        }
+    }
+}
