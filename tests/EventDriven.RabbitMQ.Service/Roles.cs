@@ -44,6 +44,26 @@ internal static class Roles
         return 0;
     }
 
+    public static async Task<int> RelayPostgresAsync(string connection, string schema, Uri broker, string exchange)
+    {
+        var options = new EventDriven.PostgreSql.PostgresStoreOptions { ConnectionString = connection, Schema = schema };
+        options.Outbox.Include("RelayEvent");
+        options.Outbox.BatchSize = 50;
+        options.Outbox.PollInterval = TimeSpan.FromMilliseconds(200);
+        options.Outbox.MinRetryDelay = TimeSpan.FromMilliseconds(20);
+        options.Outbox.MaxRetryDelay = TimeSpan.FromMilliseconds(200);
+        await using var outbox = new EventDriven.PostgreSql.PostgresOutbox(options) { RebalanceInterval = TimeSpan.FromMilliseconds(100) };
+        await using var transport = new RabbitMqOutboxTransport(new RabbitMqOptions { Uri = broker, Exchange = exchange });
+        var relay = new OutboxRelay(outbox, transport, options.Outbox);
+        using var stop = new CancellationTokenSource();
+        Task relaying = relay.RunAsync(stop.Token);
+        Console.WriteLine("READY");
+        await Console.In.ReadLineAsync();
+        await stop.CancelAsync();
+        await relaying;
+        return 0;
+    }
+
     public static async Task<int> ConsumeAsync(string database, Uri broker, string exchange, string queue, int total)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
