@@ -212,7 +212,7 @@ public abstract class OutboxContractTests(OutboxStoreFactory factory) : IAsyncLi
         IOutboxSource first = factory.OpenOutbox(s_itemsLeave);
         var transport = new RecordingOutboxTransport { Script = static (_, _) => new OutboxSendResult(4, new InvalidOperationException("lost connection")) };
         await Assert.ThrowsAsync<OutboxSendException>(() => new OutboxRelay(first, transport, new OutboxOptions { BatchSize = 6 }).RelayOnceAsync(default));
-        await OutboxStoreFactory.CloseAsync(first);
+        await ReliabilityStoreFactory.CloseAsync(first);
 
         IOutboxSource next = factory.OpenOutbox(s_itemsLeave);
         Assert.Equal(committed.Skip(4), (await next.ClaimAsync(100, default)).Select(static m => m.EventId));

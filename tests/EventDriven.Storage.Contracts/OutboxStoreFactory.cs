@@ -30,24 +30,11 @@ public abstract class OutboxStoreFactory : IAsyncDisposable
 
     protected virtual ValueTask DeleteDatabaseAsync() => default;
 
-    public static async ValueTask CloseAsync(object store)
-    {
-        switch (store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         foreach (object store in _opened)
         {
-            await CloseAsync(store);
+            await ReliabilityStoreFactory.CloseAsync(store);
         }
 
         await DeleteDatabaseAsync();
