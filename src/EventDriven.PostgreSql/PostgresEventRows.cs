@@ -12,6 +12,31 @@ internal static class PostgresEventRows
 {
     public static StoredEvent Read(NpgsqlDataReader reader)
     {
+        // The common case, a sound row: typed reads without a per-column delegate or null check where the column cannot be NULL.
+        // Anything unexpected falls back to the careful read, which names what it could not read.
+        try
+        {
+            return new StoredEvent(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetGuid(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(6), TimeSpan.Zero),
+                reader.IsDBNull(7) ? null : reader.GetGuid(7),
+                reader.IsDBNull(8) ? null : reader.GetGuid(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetFieldValue<byte[]>(10));
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            return ReadCarefully(reader);
+        }
+    }
+
+    private static StoredEvent ReadCarefully(NpgsqlDataReader reader)
+    {
         List<string>? unreadable = null;
         long position = Column(reader, 0, "position", static (r, i) => r.GetInt64(i), 0L, ref unreadable);
         string streamId = Column(reader, 1, "stream_id", static (r, i) => r.GetString(i), string.Empty, ref unreadable);
