@@ -34,6 +34,27 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task AnEventPublishedWithStoreAndPublish_IsStored_HandledHere_AndLeavesThroughTheOutbox()
+    {
+        RabbitMqServer broker = await RabbitMqServer.SharedAsync();
+        string exchange = Service.UniqueName("shop");
+        await using Service billing = await Service.StartAsync(broker.Uri, exchange, Service.UniqueName("billing"));
+        await using Service orders = await Service.StartAsync(
+            broker.Uri, exchange, endpoint: null, o => o.Include("OrderPlaced"), bus: o => o.EventStorage = EventStorage.BeforeDispatch);
+
+        // Published on the orders service's bus: stored before dispatch (and so put in the outbox in the same transaction), handled
+        // by the orders service's own handler, and sent to billing, whose handler runs too: one effect in each service.
+        var placed = new OrderPlaced("order-1", 1);
+        await orders.Bus.PublishAsync(placed);
+
+        await Effects.WhenAsync(() => Effects.CountOf(placed.Id) == 2).WaitAsync(s_bound);
+        await WaitAsync(() => orders.Relay.Sent == 1);
+        Assert.Equal(1, billing.Endpoint.Received);
+        Assert.Equal(0, await orders.Store.GetStreamVersionAsync("order-1"));
+        Assert.Equal(0, await Outbox(orders).CountPendingAsync(default));
+    }
+
+    [Fact]
     public async Task ARolledBackUnitOfWork_SendsNothing_WhileTheCommitAfterItIsDelivered()
     {
         RabbitMqServer broker = await RabbitMqServer.SharedAsync();

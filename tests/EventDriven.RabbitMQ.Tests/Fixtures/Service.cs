@@ -25,6 +25,8 @@ public sealed class Service : IAsyncDisposable
 
     public SqliteEventStore Store => Services.GetRequiredService<SqliteEventStore>();
 
+    public IEventBus Bus => Services.GetRequiredService<IEventBus>();
+
     public RabbitMqEndpoint Endpoint => Services.GetRequiredService<RabbitMqEndpoint>();
 
     public OutboxRelay Relay => Services.GetRequiredService<OutboxRelay>();
@@ -32,12 +34,12 @@ public sealed class Service : IAsyncDisposable
     public string DatabasePath => Path.Combine(_folder, "service.db");
 
     /// <summary>Starts a service; <paramref name="endpoint"/> null: it only publishes.</summary>
-    public static async Task<Service> StartAsync(Uri broker, string exchange, string? endpoint, Action<OutboxOptions>? outbox = null, Action<RabbitMqOptions>? transport = null)
+    public static async Task<Service> StartAsync(Uri broker, string exchange, string? endpoint, Action<OutboxOptions>? outbox = null, Action<RabbitMqOptions>? transport = null, Action<EventDrivenOptions>? bus = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "eventdriven-rmq-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddEventDriven();
+        builder.Services.AddEventDriven(o => bus?.Invoke(o));
         builder.Services.AddEventDrivenSqlite(Path.Combine(folder, "service.db"), o =>
         {
             o.Synchronous = SqliteSynchronous.Normal;
