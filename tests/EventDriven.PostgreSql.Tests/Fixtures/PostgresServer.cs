@@ -105,7 +105,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
         RemoveLeftovers();
         PostgresServer server = await StartOwnAsync().ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // pg_ctl runs the server as a daemon, outside this process's tree, and the test host may end this process before (or while)
+        // a ProcessExit handler runs: a watchdog of its own stops the server once this process is gone, however it went.
+        server.WatchThisProcess();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Abandon();
         return server;
     }
 
@@ -148,6 +151,30 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private Task PgCtlAsync(string arguments) => RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), arguments);
 
+    /// <summary>
+    /// Starts a detached watchdog (<c>setsid sh</c>) that waits for this process to end, then stops the server (<c>pg_ctl -m immediate</c>)
+    /// and deletes its folder; it ends by itself right after.
+    /// </summary>
+    public void WatchThisProcess()
+    {
+        string stop = IsRoot
+            ? $"runuser -u postgres -- {Path.Combine(_binaries!, "pg_ctl")} -D {_dataDirectory} -m immediate -w stop"
+            : $"{Path.Combine(_binaries!, "pg_ctl")} -D {_dataDirectory} -m immediate -w stop";
+        Watchdog.Start(Environment.ProcessId, $"{stop} >/dev/null 2>&1; rm -rf {_dataDirectory}");
+    }
+
+    /// <summary>Kills the server (SIGKILL to the postmaster and its children) and deletes its folder: for process exit.</summary>
+    public void Abandon()
+    {
+        if (_dataDirectory is null || Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        KillPostmaster();
+        TryDelete(_dataDirectory);
+    }
+
     private void KillPostmaster()
     {
         string pidFile = Path.Combine(_dataDirectory!, "postmaster.pid");
@@ -155,7 +182,9 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             try
             {
-                Process.GetProcessById(pid).Kill(entireProcessTree: true);
+                using Process postmaster = Process.GetProcessById(pid);
+                postmaster.Kill(entireProcessTree: true);
+                postmaster.WaitForExit(10_000);
             }
             catch (ArgumentException)
             {

@@ -132,6 +132,44 @@ public sealed class RabbitMqServer : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>Starts a detached watchdog that kills the node (its beam process, by the PID file) and deletes its folder once this process is gone.</summary>
+    public void WatchThisProcess()
+        => PostgreSql.Tests.Fixtures.Watchdog.Start(System.Environment.ProcessId, $"[ -f {_directory}/pid ] && kill -9 $(cat {_directory}/pid) 2>/dev/null; sleep 1; rm -rf {_directory}");
+
+    /// <summary>Kills the node (SIGKILL to every process of it) and deletes its folder: for process exit.</summary>
+    public void Abandon()
+    {
+        if (_directory is null || Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_process is { } process)
+        {
+            _process = null;
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            process.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A later run's RemoveLeftovers takes what is left.
+        }
+    }
+
     /// <summary>Stops the node and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -192,7 +230,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
         RemoveLeftovers();
         RabbitMqServer server = await StartOwnAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // The test host may end this process without running ProcessExit handlers to the end: a watchdog of its own kills the node
+        // once this process is gone; the handler kills it outright when there is time (rabbitmqctl stop takes seconds).
+        server.WatchThisProcess();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Abandon();
         return server;
     }
 
