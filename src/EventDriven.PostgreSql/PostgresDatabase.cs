@@ -55,7 +55,7 @@ internal sealed class PostgresDatabase
         Location = $"{Server}, schema '{Schema}'";
     }
 
-    /// <summary>How many partitions outbox rows are hashed into (<see cref="PostgresStoreOptions.OutboxPartitions"/> of the first store opened).</summary>
+    /// <summary>The partition count an outbox table created by this process gets (<see cref="PostgresStoreOptions.OutboxPartitions"/> of the first store opened); an existing table keeps its own.</summary>
     public int OutboxPartitions { get; }
 
     /// <summary>The outbox statements when appends of some event types also write outbox rows (<see cref="EnableOutbox"/>); null otherwise.</summary>
@@ -65,17 +65,17 @@ internal sealed class PostgresDatabase
     /// Makes every append of this process to the schema (the writer's and units of work) copy the events <paramref name="outbox"/>
     /// includes into the outbox table, in the same transaction. Every store of the schema in this process must agree.
     /// </summary>
-    public void EnableOutbox(OutboxOptions outbox, int partitions)
+    public void EnableOutbox(OutboxOptions outbox)
     {
         Require(PostgresSchema.OutboxComponent);
         lock (_componentsGate)
         {
-            if (Outbox is { } current && !current.SameAs(outbox, partitions))
+            if (Outbox is { } current && !current.SameAs(outbox))
             {
-                throw new InvalidOperationException($"Two stores of {Location} in this process give different outbox settings; give every store of the schema the same PostgresStoreOptions.Outbox and OutboxPartitions.");
+                throw new InvalidOperationException($"Two stores of {Location} in this process give different outbox settings; give every store of the schema the same PostgresStoreOptions.Outbox.");
             }
 
-            Outbox ??= new Outbox.OutboxSql(Schema, outbox, partitions);
+            Outbox ??= new Outbox.OutboxSql(Schema, outbox);
         }
     }
 

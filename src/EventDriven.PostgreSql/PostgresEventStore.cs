@@ -69,7 +69,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
         _database.Require(PostgresSchema.EventsComponent);
         if (options.Outbox.IsEnabled)
         {
-            _database.EnableOutbox(options.Outbox, options.OutboxPartitions);
+            _database.EnableOutbox(options.Outbox);
         }
 
         string s = _database.Schema;

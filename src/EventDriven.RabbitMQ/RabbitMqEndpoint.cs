@@ -46,6 +46,8 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
     private long _deadLettered;
     private long _requeued;
     private long _connections;
+    private readonly Lock _waitersGate = new();
+    private List<(Func<bool> Condition, TaskCompletionSource Reached)>? _waiters;
 
     /// <summary>Creates the endpoint; it connects when started.</summary>
     /// <param name="options">The broker and <see cref="RabbitMqOptions.Endpoint"/> (required).</param>
@@ -101,6 +103,36 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
 
     /// <summary>Connections opened (more than one: the broker went away and the endpoint reconnected).</summary>
     public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>Completes once <paramref name="condition"/> over the counters holds (checked now and after every count): for tests.</summary>
+    internal Task WhenAsync(Func<bool> condition)
+    {
+        lock (_waitersGate)
+        {
+            if (condition())
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_waiters ??= []).Add((condition, reached));
+            return reached.Task;
+        }
+    }
+
+    /// <summary>After a counter moved: releases the waiters whose condition now holds (one volatile read when nobody waits).</summary>
+    private void Counted()
+    {
+        if (Volatile.Read(ref _waiters) is null)
+        {
+            return;
+        }
+
+        lock (_waitersGate)
+        {
+            _waiters?.RemoveAll(static waiter => waiter.Condition() && waiter.Reached.TrySetResult());
+        }
+    }
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -247,6 +279,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
     private async Task HandleAsync(IChannel channel, IChannel deadLetters, BasicDeliverEventArgs delivery, CancellationToken stopping)
     {
         Interlocked.Increment(ref _received);
+        Counted();
         if (delivery.Redelivered)
         {
             Interlocked.Increment(ref _redelivered);
@@ -268,6 +301,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
             // slot for the life of the channel: after PrefetchCount of them the queue would stop delivering.
             span?.SetStatus(ActivityStatusCode.Error, exception.Message);
             Interlocked.Increment(ref _requeued);
+            Counted();
             RabbitMqLog.Requeued(_logger, properties.MessageId, properties.Type, Queue, exception);
             try
             {
@@ -325,6 +359,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
     {
         await channel.BasicAckAsync(tag, multiple: false, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _acknowledged);
+        Counted();
     }
 
     private async Task DeadLetterAsync(IChannel deadLetters, BasicDeliverEventArgs delivery, byte[] body, Exception reason, CancellationToken stopping)
@@ -346,6 +381,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         // Confirmed before the original is acknowledged: if this fails, the original stays and comes back.
         await deadLetters.BasicPublishAsync(DeadLetterExchange, Queue, mandatory: true, properties, body, stopping).ConfigureAwait(false);
         Interlocked.Increment(ref _deadLettered);
+        Counted();
         RabbitMqLog.DeadLettered(_logger, delivery.BasicProperties.MessageId, delivery.BasicProperties.Type, DeadLetterQueue, reason.Message, null);
     }
 }

@@ -33,13 +33,24 @@ internal static class Roles
             await store.AppendAsync(@event.StreamId, [new EventToAppend(@event)], ExpectedVersion.Any);
         }
 
-        while (await outbox.CountPendingAsync(default) > 0)
-        {
-            await Task.Delay(20);
-        }
-
+        // Everything is appended: stop the background relay and drain what is left here, so DONE means the outbox is empty.
         await stop.CancelAsync();
         await relaying;
+        while (true)
+        {
+            try
+            {
+                if (!await relay.RelayOnceAsync(default))
+                {
+                    break;
+                }
+            }
+            catch (Exception exception) when (exception is OutboxSendException or RabbitMqUnavailableException)
+            {
+                await Task.Delay(options.Outbox.MinRetryDelay); // the relay's own back-off, as RunAsync would
+            }
+        }
+
         Console.WriteLine("DONE");
         return 0;
     }

@@ -7,14 +7,12 @@ namespace EventDriven.PostgreSql.Outbox;
 internal sealed class OutboxSql
 {
     private readonly OutboxOptions _options;
-    private readonly int _partitions;
     private readonly string[] _types;
     private readonly string _schema;
 
-    public OutboxSql(string schema, OutboxOptions options, int partitions)
+    public OutboxSql(string schema, OutboxOptions options)
     {
         _options = options;
-        _partitions = partitions;
         _types = [.. options.EventTypes];
         _schema = schema;
         Channel = ChannelOf(schema);
@@ -43,8 +41,8 @@ internal sealed class OutboxSql
     public string NotifySql { get; }
 
     /// <summary>Whether the rows written follow the same settings.</summary>
-    public bool SameAs(OutboxOptions options, int partitions)
-        => partitions == _partitions && options.IncludesAll == _options.IncludesAll && options.EventTypes.ToHashSet(StringComparer.Ordinal).SetEquals(_types);
+    public bool SameAs(OutboxOptions options)
+        => options.IncludesAll == _options.IncludesAll && options.EventTypes.ToHashSet(StringComparer.Ordinal).SetEquals(_types);
 
     /// <summary>Whether any of the event types in <paramref name="eventTypes"/> is included.</summary>
     public bool IncludesAny(IReadOnlyList<string> eventTypes)

@@ -197,7 +197,7 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
         }
 
         await _database.EnsureComponentAsync(PostgresSchema.OutboxComponent, cancellationToken).ConfigureAwait(false);
-        var sql = _database.Outbox ?? new Outbox.OutboxSql(_database.Schema, new EventDriven.Outbox.OutboxOptions(), _database.OutboxPartitions);
+        var sql = _database.Outbox ?? new Outbox.OutboxSql(_database.Schema, new EventDriven.Outbox.OutboxOptions());
         await using var batch = new NpgsqlBatch(Connection, Transaction);
         if (!lockTaken)
         {

@@ -5,7 +5,7 @@ namespace EventDriven.Outbox;
 
 /// <summary>
 /// Runs the <see cref="OutboxRelay"/> for the life of the host; stopping waits for the batch in flight. The relay is resolved at
-/// start, so the store may be registered before or after the transport; with <see cref="OutboxRelayActivation.Optional"/> a
+/// start, so the store may be registered before or after the transport; unless <see cref="OutboxRelayActivation.Required"/>, a
 /// container without an <see cref="IOutboxSource"/> (a service that only consumes) runs no relay instead of failing.
 /// </summary>
 internal sealed class OutboxRelayHostedService(IServiceProvider services, OutboxRelayActivation activation) : IHostedService, IAsyncDisposable
@@ -49,6 +49,4 @@ internal sealed class OutboxRelayHostedService(IServiceProvider services, Outbox
 internal sealed class OutboxRelayActivation
 {
     public bool Required { get; set; }
-
-    public static OutboxRelayActivation Optional => new();
 }

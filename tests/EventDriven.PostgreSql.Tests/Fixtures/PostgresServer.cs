@@ -152,15 +152,13 @@ public sealed class PostgresServer : IAsyncDisposable
     private Task PgCtlAsync(string arguments) => RunAsServerUserAsync(Path.Combine(_binaries!, "pg_ctl"), arguments);
 
     /// <summary>
-    /// Starts a detached watchdog (<c>setsid sh</c>) that waits for this process to end, then stops the server (<c>pg_ctl -m immediate</c>)
-    /// and deletes its folder; it ends by itself right after.
+    /// Starts a detached watchdog (<c>setsid sh</c>) that waits for this process to end, then kills the server (SIGKILL to the
+    /// postmaster, by its PID file) and deletes its folder; it ends by itself right after.
     /// </summary>
     public void WatchThisProcess()
     {
-        string stop = IsRoot
-            ? $"runuser -u postgres -- {Path.Combine(_binaries!, "pg_ctl")} -D {_dataDirectory} -m immediate -w stop"
-            : $"{Path.Combine(_binaries!, "pg_ctl")} -D {_dataDirectory} -m immediate -w stop";
-        Watchdog.Start(Environment.ProcessId, $"{stop} >/dev/null 2>&1; rm -rf {_dataDirectory}");
+        // SIGKILL by the PID file: it works whatever state the server is in (the postmaster's children end when it does).
+        Watchdog.Start(Environment.ProcessId, $"[ -f {_dataDirectory}/postmaster.pid ] && kill -9 $(head -1 {_dataDirectory}/postmaster.pid) 2>/dev/null; sleep 1; rm -rf {_dataDirectory}");
     }
 
     /// <summary>Kills the server (SIGKILL to the postmaster and its children) and deletes its folder: for process exit.</summary>
@@ -182,8 +180,10 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             try
             {
+                // The postmaster alone: its children end when it does. Not Kill(entireProcessTree), which stops every process of the
+                // tree first and, cut off at process exit, would leave them stopped for good.
                 using Process postmaster = Process.GetProcessById(pid);
-                postmaster.Kill(entireProcessTree: true);
+                postmaster.Kill();
                 postmaster.WaitForExit(10_000);
             }
             catch (ArgumentException)

@@ -29,8 +29,8 @@ public sealed class DeliveryTests
         Assert.Equal(1, Effects.CountOf(placed.Id));
 
         // The relay removes a batch after the broker's confirm, which may come after the other service handled it.
-        await WaitAsync(() => orders.Relay.Sent == 2);
-        Assert.Equal(0, await Outbox(orders).CountPendingAsync(default));
+        await orders.Outbox.WhenAsync(static o => o.Sent == 2).WaitAsync(s_bound);
+        Assert.Equal(0, await orders.Outbox.CountPendingAsync(default));
     }
 
     [Fact]
@@ -48,10 +48,10 @@ public sealed class DeliveryTests
         await orders.Bus.PublishAsync(placed);
 
         await Effects.WhenAsync(() => Effects.CountOf(placed.Id) == 2).WaitAsync(s_bound);
-        await WaitAsync(() => orders.Relay.Sent == 1);
+        await orders.Outbox.WhenAsync(static o => o.Sent == 1).WaitAsync(s_bound);
         Assert.Equal(1, billing.Endpoint.Received);
         Assert.Equal(0, await orders.Store.GetStreamVersionAsync("order-1"));
-        Assert.Equal(0, await Outbox(orders).CountPendingAsync(default));
+        Assert.Equal(0, await orders.Outbox.CountPendingAsync(default));
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class DeliveryTests
         // The relay sends in commit order: once the later commit was handled, anything before it would have been too.
         await Effects.WhenAsync(() => Effects.CountOf(committed.Id) == 1).WaitAsync(s_bound);
         Assert.Equal(0, Effects.CountOf(rolledBack.Id));
-        await WaitAsync(() => orders.Relay.Sent == 1);
-        Assert.Equal(0, await Outbox(orders).CountPendingAsync(default));
+        await orders.Outbox.WhenAsync(static o => o.Sent == 1).WaitAsync(s_bound);
+        Assert.Equal(0, await orders.Outbox.CountPendingAsync(default));
     }
 
     [Fact]
@@ -93,15 +93,15 @@ public sealed class DeliveryTests
         await orders.Store.AppendAsync(placed.StreamId, [new EventToAppend(placed)], ExpectedVersion.NoStream);
 
         // Mandatory publishing: the broker returns it; the relay keeps it, defers it (with its key only) and tries it again.
-        await WaitAsync(() => orders.Relay.Deferred >= 2);
-        Assert.Equal(1, await Outbox(orders).CountPendingAsync(default));
+        await orders.Outbox.WhenAsync(static o => o.Deferred >= 2).WaitAsync(s_bound);
+        Assert.Equal(1, await orders.Outbox.CountPendingAsync(default));
         Assert.Equal(0, orders.Relay.Sent);
         Assert.Equal(0, orders.Relay.Failures);
 
         await using Service billing = await Service.StartAsync(broker.Uri, exchange, Service.UniqueName("billing"));
         await Effects.WhenAsync(() => Effects.CountOf(placed.Id) == 1).WaitAsync(s_bound);
-        await WaitAsync(() => orders.Relay.Sent == 1);
-        Assert.Equal(0, await Outbox(orders).CountPendingAsync(default));
+        await orders.Outbox.WhenAsync(static o => o.Sent == 1).WaitAsync(s_bound);
+        Assert.Equal(0, await orders.Outbox.CountPendingAsync(default));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class DeliveryTests
         await orders.Store.AppendAsync(good.StreamId, [new EventToAppend(good)], ExpectedVersion.Any);
 
         await Effects.WhenAsync(() => Effects.CountOf(good.Id) == 1).WaitAsync(s_bound);
-        await WaitAsync(() => billing.Endpoint.DeadLettered == 5);
+        await billing.Endpoint.WhenAsync(() => billing.Endpoint.DeadLettered == 5).WaitAsync(s_bound);
         var reasons = new List<string>();
         while (await channel.BasicGetAsync(billing.Endpoint.DeadLetterQueue, autoAck: true) is { } letter)
         {
@@ -141,13 +141,10 @@ public sealed class DeliveryTests
         Assert.Contains(reasons, static r => r.Contains("over RabbitMqOptions.MaxMessageSize"));
 
         // Every message was acknowledged (the poison after its dead letter was confirmed), none given back.
-        await WaitAsync(() => billing.Endpoint.Acknowledged == 6);
+        await billing.Endpoint.WhenAsync(() => billing.Endpoint.Acknowledged == 6).WaitAsync(s_bound);
         Assert.Equal(6, billing.Endpoint.Received);
         Assert.Equal(0, billing.Endpoint.Requeued);
     }
-
-    private static EventDriven.Outbox.IOutboxSource Outbox(Service service)
-        => (EventDriven.Outbox.IOutboxSource)service.Services.GetService(typeof(EventDriven.Outbox.IOutboxSource))!;
 
     private static async Task PublishRawAsync(IChannel channel, string queue, string type, Guid? id, int schemaVersion, string body)
     {
@@ -160,14 +157,4 @@ public sealed class DeliveryTests
         await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
     }
 
-    /// <summary>Polls a counter the code under test raises (no event to wait on); the bound only ends a failing test.</summary>
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var bound = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(bound.Elapsed < s_bound, "the condition did not hold within the test's bound");
-            await Task.Delay(10);
-        }
-    }
 }

@@ -15,6 +15,7 @@ public sealed class TracingTests
         string exchange = Service.UniqueName("shop");
         string queue = Service.UniqueName("billing");
         var spans = new ConcurrentQueue<Activity>();
+        var bothStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var listener = new ActivityListener
         {
             ShouldListenTo = static source => source.Name == RabbitMqActivitySource.Name,
@@ -25,6 +26,12 @@ public sealed class TracingTests
                 if (activity.DisplayName == "send " + exchange || activity.DisplayName == "process " + queue)
                 {
                     spans.Enqueue(activity);
+
+                    // The process span stops just after the handler ran; the send span once the relay had the broker's confirm.
+                    if (spans.Any(s => s.DisplayName == "process " + queue) && spans.Any(s => s.DisplayName == "send " + exchange && s.Status != ActivityStatusCode.Error))
+                    {
+                        bothStopped.TrySetResult();
+                    }
                 }
             },
         };
@@ -35,13 +42,7 @@ public sealed class TracingTests
         var placed = new OrderPlaced("order-1", 1);
         await orders.Store.AppendAsync(placed.StreamId, [new EventToAppend(placed)], ExpectedVersion.NoStream);
         await Effects.WhenAsync(() => Effects.CountOf(placed.Id) == 1).WaitAsync(TimeSpan.FromMinutes(2));
-        var bound = Stopwatch.StartNew();
-        // The process span stops just after the handler ran; the send span once the relay had the broker's confirm, which may be later.
-        while (!(spans.Any(s => s.DisplayName == "process " + queue) && spans.Any(s => s.DisplayName == "send " + exchange && s.Status != ActivityStatusCode.Error)))
-        {
-            Assert.True(bound.Elapsed < TimeSpan.FromMinutes(1), "both spans should have stopped");
-            await Task.Delay(10);
-        }
+        await bothStopped.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
         Activity send = Assert.Single(spans, s => s.DisplayName == "send " + exchange && s.Status != ActivityStatusCode.Error);
         Activity process = Assert.Single(spans, s => s.DisplayName == "process " + queue);

@@ -63,6 +63,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 }
 
                 await server.StartAsync();
+
+                // The test host may end this process without running ProcessExit handlers or a test's dispose to the end: a
+                // watchdog of its own kills the node and deletes its folder once this process is gone.
+                server.WatchThisProcess();
                 return server;
             }
             catch (Exception) when (attempt < 3)
@@ -90,31 +94,27 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         start.ArgumentList.Add(Server);
-        _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start rabbitmq-server.");
-        _process.OutputDataReceived += static (_, _) => { };
+        // The node says on stdout when it has booted ("Starting broker... completed with 0 plugins."): wait for that line, or for the
+        // process to end, rather than probing the port.
+        var booted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains("Starting broker... completed", StringComparison.Ordinal) == true)
+            {
+                booted.TrySetResult();
+            }
+        };
         _process.ErrorDataReceived += static (_, _) => { };
+        _process.Exited += (_, _) => booted.TrySetException(new InvalidOperationException($"rabbitmq-server exited while starting; see {_directory}/log."));
+        _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        await booted.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
-        var factory = new ConnectionFactory { Uri = Uri, AutomaticRecoveryEnabled = false, RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"rabbitmq-server exited with {_process.ExitCode} while starting; see {_directory}/log.");
-            }
-
-            try
-            {
-                await using IConnection connection = await factory.CreateConnectionAsync();
-                return;
-            }
-            catch (Exception) when (waited.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                await Task.Delay(100);
-            }
-        }
+        // Booted means listening: one connection proves it.
+        var factory = new ConnectionFactory { Uri = Uri, AutomaticRecoveryEnabled = false, RequestedConnectionTimeout = TimeSpan.FromSeconds(10) };
+        await using IConnection connection = await factory.CreateConnectionAsync();
     }
 
     /// <summary>Stops the node the way a crash does: SIGKILL to every process of it. What it had confirmed is on disk.</summary>
@@ -144,12 +144,15 @@ public sealed class RabbitMqServer : IAsyncDisposable
             return;
         }
 
+        // SIGKILL to the node (by its PID file), then to the launcher, one process at a time: Kill(entireProcessTree) stops the whole
+        // tree first and, cut off at process exit, would leave it stopped for good.
+        KillNode();
         if (_process is { } process)
         {
             _process = null;
             try
             {
-                process.Kill(entireProcessTree: true);
+                process.Kill();
                 process.WaitForExit(10_000);
             }
             catch (InvalidOperationException)
@@ -167,6 +170,24 @@ public sealed class RabbitMqServer : IAsyncDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // A later run's RemoveLeftovers takes what is left.
+        }
+    }
+
+    private void KillNode()
+    {
+        string pidFile = Path.Combine(_directory!, "pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
+        {
+            try
+            {
+                using Process node = Process.GetProcessById(pid);
+                node.Kill();
+                node.WaitForExit(10_000);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
         }
     }
 
@@ -193,17 +214,13 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         await KillAsync();
-        for (int attempt = 0; attempt < 5 && Directory.Exists(_directory); attempt++)
+        try
         {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // The node's last writes racing the delete: try again; a later run's RemoveLeftovers takes what is left.
-                await Task.Delay(200);
-            }
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The watchdog deletes what is left once this process is gone.
         }
     }
 
@@ -230,9 +247,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
         RemoveLeftovers();
         RabbitMqServer server = await StartOwnAsync();
-        // The test host may end this process without running ProcessExit handlers to the end: a watchdog of its own kills the node
-        // once this process is gone; the handler kills it outright when there is time (rabbitmqctl stop takes seconds).
-        server.WatchThisProcess();
+        // The handler kills the node outright when there is time (rabbitmqctl stop takes seconds); the watchdog StartOwnAsync gave
+        // it covers the case where the test host ends this process first.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Abandon();
         return server;
     }

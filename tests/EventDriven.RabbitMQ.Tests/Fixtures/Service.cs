@@ -1,6 +1,7 @@
 using EventDriven.Outbox;
 using EventDriven.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace EventDriven.RabbitMQ.Tests.Fixtures;
@@ -31,6 +32,9 @@ public sealed class Service : IAsyncDisposable
 
     public OutboxRelay Relay => Services.GetRequiredService<OutboxRelay>();
 
+    /// <summary>The outbox as the relay sees it, with what it did counted (only when the service sends).</summary>
+    public ObservedOutbox Outbox => (ObservedOutbox)Services.GetRequiredService<IOutboxSource>();
+
     public string DatabasePath => Path.Combine(_folder, "service.db");
 
     /// <summary>Starts a service; <paramref name="endpoint"/> null: it only publishes.</summary>
@@ -47,6 +51,12 @@ public sealed class Service : IAsyncDisposable
             o.Outbox.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
             outbox?.Invoke(o.Outbox);
         });
+        // The relay reads the outbox through an observer, so tests wait for exactly what it did.
+        if (builder.Services.Any(static d => d.ServiceType == typeof(IOutboxSource)))
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<IOutboxSource>(static sp => new ObservedOutbox(sp.GetRequiredService<SqliteOutbox>())));
+        }
+
         builder.Services.AddEventDrivenRabbitMQ(o =>
         {
             o.Uri = broker;
