@@ -122,10 +122,13 @@ namespace EventDriven.Generators
 
                 // Resolved once for the whole table, and only when a handler asked for it, so tables without inbox handlers
                 // neither need an IInbox registered nor change at all.
+                // Handlers this process does not run (EventDrivenOptions.Handlers) are neither checked nor resolved: their dispatcher
+                // slot holds null and the runtime never calls it.
                 HandlerSpec? firstInboxHandler = table.Handlers.FirstOrDefault(static h => h.Inbox);
                 if (firstInboxHandler is not null)
                 {
-                    w.Line("global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literals.String(firstInboxHandler.DisplayName) + ");");
+                    string anyInboxHandlerRuns = string.Join(" || ", table.Handlers.Where(static h => h.Inbox).Select(h => "routes.Includes(" + descriptorFields[h.TypeName] + ")"));
+                    w.Line("global::EventDriven.Reliability.IInbox inbox = " + anyInboxHandlerRuns + " ? global::EventDriven.Reliability.InboxDispatch.Resolve(services, " + Literals.String(firstInboxHandler.DisplayName) + ") : null!;");
                 }
 
                 // Before anything is resolved from the root: a scoped dependency there fails with a message naming handler and fix.
@@ -134,8 +137,11 @@ namespace EventDriven.Generators
                     int lifetime = table.LifetimeOf(handler);
                     if (lifetime != ScopedLifetime)
                     {
-                        w.Line("global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, " + Literals.String(handler.DisplayName) + ", (global::EventDriven.HandlerLifetime)" + Literals.Int(lifetime)
-                            + ", typeof(" + handler.TypeName + ")" + string.Concat(handler.ConstructorParameters.Select(static p => ", typeof(" + p.TypeName + ")")) + ");");
+                        w.Line("if (routes.Includes(" + descriptorFields[handler.TypeName] + "))")
+                            .OpenBrace()
+                            .Line("global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, " + Literals.String(handler.DisplayName) + ", (global::EventDriven.HandlerLifetime)" + Literals.Int(lifetime)
+                                + ", typeof(" + handler.TypeName + ")" + string.Concat(handler.ConstructorParameters.Select(static p => ", typeof(" + p.TypeName + ")")) + ");")
+                            .CloseBrace();
                     }
                 }
 
@@ -149,7 +155,7 @@ namespace EventDriven.Generators
                         string instance = handler.Lifetime == SingletonLifetime
                             ? "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + handler.Handler.TypeName + ">(services)"
                             : "new " + FieldType(handler) + "(services)";
-                        w.Line("    " + instance + (last ? "));" : ","));
+                        w.Line("    routes.Includes(" + descriptorFields[handler.Handler.TypeName] + ") ? " + instance + " : null!" + (last ? "));" : ","));
                     }
 
                     if (route.HasInboxHandlers)

@@ -205,7 +205,9 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        await using IChannel channel = await connection.CreateChannelAsync(cancellationToken: stopping).ConfigureAwait(false);
+        await using IChannel channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: _options.ConsumerConcurrency),
+            stopping).ConfigureAwait(false);
         await using IChannel deadLetters = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             stopping).ConfigureAwait(false);

@@ -33,6 +33,14 @@ public sealed class RabbitMqOptions
     /// <summary>How many unacknowledged messages the broker hands this process at once (default 256).</summary>
     public ushort PrefetchCount { get; set; } = 256;
 
+    /// <summary>
+    /// How many deliveries the endpoint hands to the bus at once (default 1: one after the other, in the queue's order). More lets a
+    /// service whose handlers wait (a store commit, a remote call) work on several messages while one waits, at the price of the
+    /// queue's order: deliveries then finish in any order, so use it only where handlers do not depend on the order between messages
+    /// (e.g. state kept per order under a lock) or where the ring's partitions order what matters. At most <see cref="PrefetchCount"/>.
+    /// </summary>
+    public ushort ConsumerConcurrency { get; set; } = 1;
+
     /// <summary>The largest message body accepted (default 1 MiB); a larger one is dead-lettered unread.</summary>
     public int MaxMessageSize { get; set; } = 1024 * 1024;
 
@@ -104,6 +112,11 @@ public sealed class RabbitMqOptions
         if (PrefetchCount < 1)
         {
             throw new ArgumentException("RabbitMqOptions.PrefetchCount is 0; it must be at least 1 (0 would mean unbounded).", nameof(PrefetchCount));
+        }
+
+        if (ConsumerConcurrency < 1 || ConsumerConcurrency > PrefetchCount)
+        {
+            throw new ArgumentException($"RabbitMqOptions.ConsumerConcurrency is {ConsumerConcurrency}; it must be between 1 and PrefetchCount ({PrefetchCount}): more could never be delivered at once.", nameof(ConsumerConcurrency));
         }
 
         if (MaxMessageSize < 1)

@@ -35,7 +35,8 @@ public static class RabbitMqServiceCollectionExtensions
             services.TryAddSingleton(static sp => new RabbitMqEndpoint(
                 sp.GetRequiredService<RabbitMqOptions>(),
                 sp.GetRequiredService<IEventReceiver>(),
-                topology: null,
+                // Only the handlers this process runs (EventDrivenOptions.Handlers) decide what its queue is bound to.
+                sp.GetService<EventDriven.EventDrivenOptions>()?.Handlers.Apply(EventDriven.Topology.EventTopology.Current),
                 sp.GetService<OutboxOptions>(),
                 sp.GetService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("EventDriven.RabbitMQ")));

@@ -34,6 +34,12 @@ public sealed class EventDrivenOptions
     /// </summary>
     public int Partitions { get; set; } = 1;
 
+    /// <summary>
+    /// Which generated handlers this process runs: all by default; <c>o.Handlers.IncludeNamespace("Shop.Payments")</c> runs only the
+    /// Payments service's handlers (one process per service from one assembly).
+    /// </summary>
+    public Dispatch.HandlerSelection Handlers { get; } = new();
+
     /// <summary>The retry policy of every handler without its own (<see cref="SetRetryPolicy"/>). Default <see cref="RetryPolicy.None"/>.</summary>
     public RetryPolicy RetryPolicy { get; set; } = RetryPolicy.None;
 

@@ -7,16 +7,33 @@ namespace EventDriven.Dispatch;
 public sealed class EventRouteBuilder
 {
     private readonly Dictionary<int, RouteParts> _parts = [];
+    private readonly HandlerSelection? _selection;
 
-    internal EventRouteBuilder()
-    {
-    }
+    internal EventRouteBuilder(HandlerSelection? selection = null)
+        => _selection = selection is { IsEverything: false } ? selection : null;
+
+    /// <summary>
+    /// Whether <paramref name="handler"/> runs in this process (<see cref="EventDrivenOptions.Handlers"/>). Generated code resolves and
+    /// checks only the handlers this returns true for, and passes <see langword="null"/> for the others: their dispatcher never calls them.
+    /// </summary>
+    public bool Includes(HandlerDescriptor handler) => _selection is null || _selection.Includes(handler);
 
     /// <summary>Adds the generated dispatcher for <typeparamref name="TEvent"/>. Called by generated code.</summary>
     public void Add<TEvent>(EventDispatcher<TEvent> dispatcher)
         where TEvent : IEvent
     {
         ArgumentNullException.ThrowIfNull(dispatcher);
+        if (_selection is not null)
+        {
+            EventDispatcher<TEvent>? selected = MergedEventDispatcher<TEvent>.Select(dispatcher, _selection);
+            if (selected is null)
+            {
+                return;
+            }
+
+            dispatcher = selected;
+        }
+
         int id = EventTypeId<TEvent>.Value;
         if (!_parts.TryGetValue(id, out RouteParts? parts))
         {

@@ -28,6 +28,26 @@ internal sealed class MergedEventDispatcher<TEvent> : EventDispatcher<TEvent>
         return new MergedEventDispatcher<TEvent>([.. entries.Select(e => e.Handler)], [.. entries.Select(e => (e.Dispatcher, e.Index))]);
     }
 
+    /// <summary>
+    /// The handlers of <paramref name="dispatcher"/> that <paramref name="selection"/> includes: the dispatcher itself when it includes
+    /// all, null when none, otherwise a dispatcher calling only those (by index: the generated one holds null for the others).
+    /// </summary>
+    public static EventDispatcher<TEvent>? Select(EventDispatcher<TEvent> dispatcher, HandlerSelection selection)
+    {
+        var entries = new List<(HandlerDescriptor Handler, EventDispatcher<TEvent> Dispatcher, int Index)>();
+        for (int i = 0; i < dispatcher.Handlers.Count; i++)
+        {
+            if (selection.Includes(dispatcher.Handlers[i]))
+            {
+                entries.Add((dispatcher.Handlers[i], dispatcher, i));
+            }
+        }
+
+        return entries.Count == dispatcher.Handlers.Count ? dispatcher
+            : entries.Count == 0 ? null
+            : new MergedEventDispatcher<TEvent>([.. entries.Select(e => e.Handler)], [.. entries.Select(e => (e.Dispatcher, e.Index))]);
+    }
+
     /// <summary>The route's generated dispatcher (if any) first, then <paramref name="subscribers"/> in the order they subscribed.</summary>
     public static EventDispatcher<TEvent> WithSubscribers(EventDispatcher<TEvent>? generated, IReadOnlyList<IEventHandler<TEvent>> subscribers)
     {

@@ -42,7 +42,8 @@ internal sealed class RouteTable(EventDrivenOptions options, IReadOnlyList<IEven
                 return built;
             }
 
-            var builder = new EventRouteBuilder();
+            options.Handlers.RequireEveryRuleMatches(tables);
+            var builder = new EventRouteBuilder(options.Handlers);
             foreach (IEventDispatchTable table in tables)
             {
                 table.AddRoutes(builder, services);

@@ -51,11 +51,14 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Fulfil", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Fulfil), typeof(global::EventDriven.IEventBus));
+            if (routes.Includes(s_fulfil))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Fulfil", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Fulfil), typeof(global::EventDriven.IEventBus));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Fulfil>(services)));
+                routes.Includes(s_fulfil) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Fulfil>(services) : null!));
             routes.Add<global::Shop.StockReserved>(new StockReservedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Fulfil>(services)));
+                routes.Includes(s_fulfil) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Fulfil>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

@@ -51,11 +51,14 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "PingLogger", (global::EventDriven.HandlerLifetime)1, typeof(global::PingLogger));
+            if (routes.Includes(s_pingLogger))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "PingLogger", (global::EventDriven.HandlerLifetime)1, typeof(global::PingLogger));
+            }
             routes.Add<global::Pinged>(new PingedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::PingLogger>(services)));
+                routes.Includes(s_pingLogger) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::PingLogger>(services) : null!));
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::PingLogger>(services)));
+                routes.Includes(s_pingLogger) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::PingLogger>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Pinged"/> to 1 handler.</summary>

@@ -49,10 +49,13 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.Inbox");
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Inbox", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Inbox));
+            global::EventDriven.Reliability.IInbox inbox = routes.Includes(s_inbox) ? global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.Inbox") : null!;
+            if (routes.Includes(s_inbox))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Inbox", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Inbox));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Inbox>(services),
+                routes.Includes(s_inbox) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Inbox>(services) : null!,
                 inbox));
         }
 

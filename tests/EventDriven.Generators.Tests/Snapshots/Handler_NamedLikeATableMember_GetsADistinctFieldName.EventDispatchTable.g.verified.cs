@@ -49,9 +49,12 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Topology", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Topology));
+            if (routes.Includes(s_topology2))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Topology", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Topology));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Topology>(services)));
+                routes.Includes(s_topology2) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Topology>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

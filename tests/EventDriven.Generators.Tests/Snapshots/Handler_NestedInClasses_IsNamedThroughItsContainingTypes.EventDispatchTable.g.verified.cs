@@ -52,11 +52,17 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Notify));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Shipping.Couriers.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Shipping.Couriers.Notify));
+            if (routes.Includes(s_notify))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Notify));
+            }
+            if (routes.Includes(s_notify2))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Shipping.Couriers.Notify", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Shipping.Couriers.Notify));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Billing.Notify>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Shipping.Couriers.Notify>(services)));
+                routes.Includes(s_notify) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Billing.Notify>(services) : null!,
+                routes.Includes(s_notify2) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Shipping.Couriers.Notify>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 2 handlers.</summary>

@@ -52,11 +52,17 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.AuditTrail", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.AuditTrail));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.DetailedAuditTrail", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.DetailedAuditTrail));
+            if (routes.Includes(s_auditTrail))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.AuditTrail", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.AuditTrail));
+            }
+            if (routes.Includes(s_detailedAuditTrail))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.DetailedAuditTrail", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.DetailedAuditTrail));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.AuditTrail>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.DetailedAuditTrail>(services)));
+                routes.Includes(s_auditTrail) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.AuditTrail>(services) : null!,
+                routes.Includes(s_detailedAuditTrail) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.DetailedAuditTrail>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 2 handlers.</summary>

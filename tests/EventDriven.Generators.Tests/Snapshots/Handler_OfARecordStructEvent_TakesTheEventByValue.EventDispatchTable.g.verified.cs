@@ -49,9 +49,12 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ReleaseHold", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ReleaseHold));
+            if (routes.Includes(s_releaseHold))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ReleaseHold", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ReleaseHold));
+            }
             routes.Add<global::Shop.StockReserved>(new StockReservedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ReleaseHold>(services)));
+                routes.Includes(s_releaseHold) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ReleaseHold>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.StockReserved"/> to 1 handler.</summary>

@@ -51,11 +51,14 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Unwrap", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Unwrap));
+            if (routes.Includes(s_unwrap))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Unwrap", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Unwrap));
+            }
             routes.Add<global::Shop.Envelope<int>>(new EnvelopeDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Unwrap>(services)));
+                routes.Includes(s_unwrap) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Unwrap>(services) : null!));
             routes.Add<global::Shop.Envelope<string>>(new EnvelopeDispatcher2(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Unwrap>(services)));
+                routes.Includes(s_unwrap) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Unwrap>(services) : null!));
         }
 
         /// <summary>Dispatches <c>Shop.Envelope&lt;int&gt;</c> to 1 handler.</summary>

@@ -52,10 +52,13 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.SendConfirmation", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.SendConfirmation));
+            if (routes.Includes(s_sendConfirmation))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.SendConfirmation", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.SendConfirmation));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                new global::EventDriven.Dispatch.ScopedHandler<global::Shop.ReduceStock, global::Shop.OrderPlaced>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services)));
+                routes.Includes(s_reduceStock) ? new global::EventDriven.Dispatch.ScopedHandler<global::Shop.ReduceStock, global::Shop.OrderPlaced>(services) : null!,
+                routes.Includes(s_sendConfirmation) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 2 handlers.</summary>

@@ -54,12 +54,18 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ShipOrder", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ShipOrder), typeof(global::EventDriven.IEventBus));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.TrackParcel", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.TrackParcel));
+            if (routes.Includes(s_shipOrder))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ShipOrder", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ShipOrder), typeof(global::EventDriven.IEventBus));
+            }
+            if (routes.Includes(s_trackParcel))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.TrackParcel", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.TrackParcel));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ShipOrder>(services)));
+                routes.Includes(s_shipOrder) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ShipOrder>(services) : null!));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.TrackParcel>(services)));
+                routes.Includes(s_trackParcel) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.TrackParcel>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

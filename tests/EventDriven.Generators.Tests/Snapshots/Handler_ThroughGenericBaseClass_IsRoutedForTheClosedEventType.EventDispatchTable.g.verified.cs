@@ -54,12 +54,18 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordPlaced", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordPlaced));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordShipped", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordShipped));
+            if (routes.Includes(s_recordPlaced))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordPlaced", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordPlaced));
+            }
+            if (routes.Includes(s_recordShipped))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.RecordShipped", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.RecordShipped));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.RecordPlaced>(services)));
+                routes.Includes(s_recordPlaced) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.RecordPlaced>(services) : null!));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.RecordShipped>(services)));
+                routes.Includes(s_recordShipped) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.RecordShipped>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

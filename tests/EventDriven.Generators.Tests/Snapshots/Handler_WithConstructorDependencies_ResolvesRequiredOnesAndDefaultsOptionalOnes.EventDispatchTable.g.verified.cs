@@ -49,9 +49,12 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.NotifyCustomer", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.NotifyCustomer), typeof(global::Shop.Mailer), typeof(global::Shop.IClock), typeof(string), typeof(int), typeof(global::Shop.Channel), typeof(int), typeof(decimal), typeof(double), typeof(float), typeof(long), typeof(ulong), typeof(char), typeof(bool), typeof(global::System.Threading.CancellationToken));
+            if (routes.Includes(s_notifyCustomer))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.NotifyCustomer", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.NotifyCustomer), typeof(global::Shop.Mailer), typeof(global::Shop.IClock), typeof(string), typeof(int), typeof(global::Shop.Channel), typeof(int), typeof(decimal), typeof(double), typeof(float), typeof(long), typeof(ulong), typeof(char), typeof(bool), typeof(global::System.Threading.CancellationToken));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.NotifyCustomer>(services)));
+                routes.Includes(s_notifyCustomer) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.NotifyCustomer>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

@@ -51,13 +51,16 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.Ledger");
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Ledger", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Ledger));
+            global::EventDriven.Reliability.IInbox inbox = routes.Includes(s_ledger) ? global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.Ledger") : null!;
+            if (routes.Includes(s_ledger))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Ledger", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Ledger));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Ledger>(services),
+                routes.Includes(s_ledger) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Ledger>(services) : null!,
                 inbox));
             routes.Add<global::Shop.StockReserved>(new StockReservedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Ledger>(services),
+                routes.Includes(s_ledger) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Ledger>(services) : null!,
                 inbox));
         }
 

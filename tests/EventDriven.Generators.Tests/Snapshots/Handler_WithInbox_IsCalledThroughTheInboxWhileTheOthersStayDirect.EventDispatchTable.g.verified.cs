@@ -54,15 +54,21 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Reliability.IInbox inbox = global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.ChargeCard");
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ChargeCard", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ChargeCard));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.SendConfirmation", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.SendConfirmation));
+            global::EventDriven.Reliability.IInbox inbox = routes.Includes(s_chargeCard) ? global::EventDriven.Reliability.InboxDispatch.Resolve(services, "Shop.ChargeCard") : null!;
+            if (routes.Includes(s_chargeCard))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.ChargeCard", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.ChargeCard));
+            }
+            if (routes.Includes(s_sendConfirmation))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.SendConfirmation", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.SendConfirmation));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ChargeCard>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services),
+                routes.Includes(s_chargeCard) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.ChargeCard>(services) : null!,
+                routes.Includes(s_sendConfirmation) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services) : null!,
                 inbox));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services)));
+                routes.Includes(s_sendConfirmation) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.SendConfirmation>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 2 handlers.</summary>

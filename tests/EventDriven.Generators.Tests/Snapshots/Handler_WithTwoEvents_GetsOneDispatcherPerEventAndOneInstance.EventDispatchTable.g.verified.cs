@@ -51,11 +51,14 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Audit", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Audit));
+            if (routes.Includes(s_audit))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Audit", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Audit));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Audit>(services)));
+                routes.Includes(s_audit) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Audit>(services) : null!));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Audit>(services)));
+                routes.Includes(s_audit) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Audit>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

@@ -64,19 +64,37 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Archive", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Archive));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Authorize", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Authorize));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Beta", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Beta));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Charge", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Charge));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Validate", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Validate));
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.alphaHandler", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.alphaHandler));
+            if (routes.Includes(s_archive))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Archive", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Archive));
+            }
+            if (routes.Includes(s_authorize))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Authorize", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Authorize));
+            }
+            if (routes.Includes(s_beta))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Beta", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Beta));
+            }
+            if (routes.Includes(s_charge))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Billing.Charge", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Billing.Charge));
+            }
+            if (routes.Includes(s_validate))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Validate", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Validate));
+            }
+            if (routes.Includes(s_alphaHandler))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.alphaHandler", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.alphaHandler));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Authorize>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Validate>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Beta>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Billing.Charge>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.alphaHandler>(services),
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Archive>(services)));
+                routes.Includes(s_authorize) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Authorize>(services) : null!,
+                routes.Includes(s_validate) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Validate>(services) : null!,
+                routes.Includes(s_beta) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Beta>(services) : null!,
+                routes.Includes(s_charge) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Billing.Charge>(services) : null!,
+                routes.Includes(s_alphaHandler) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.alphaHandler>(services) : null!,
+                routes.Includes(s_archive) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Archive>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 6 handlers.</summary>

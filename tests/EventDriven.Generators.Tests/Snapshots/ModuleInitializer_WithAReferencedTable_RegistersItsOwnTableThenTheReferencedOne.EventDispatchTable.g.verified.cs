@@ -49,9 +49,12 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.App.ChargeOnPlace", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.App.ChargeOnPlace));
+            if (routes.Includes(s_chargeOnPlace))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.App.ChargeOnPlace", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.App.ChargeOnPlace));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.App.ChargeOnPlace>(services)));
+                routes.Includes(s_chargeOnPlace) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.App.ChargeOnPlace>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

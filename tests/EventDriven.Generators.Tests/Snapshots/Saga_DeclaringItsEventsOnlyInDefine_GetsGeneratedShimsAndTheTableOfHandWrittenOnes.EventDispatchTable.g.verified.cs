@@ -53,13 +53,16 @@ namespace EventDriven.Generated
         /// <inheritdoc />
         public void AddRoutes(global::EventDriven.Dispatch.EventRouteBuilder routes, global::System.IServiceProvider services)
         {
-            global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Checkout", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Checkout), typeof(global::EventDriven.Sagas.SagaRuntime<global::Shop.CheckoutState>));
+            if (routes.Includes(s_checkout))
+            {
+                global::EventDriven.Dispatch.HandlerLifetimeCheck.RequireRootResolvable(services, "Shop.Checkout", (global::EventDriven.HandlerLifetime)1, typeof(global::Shop.Checkout), typeof(global::EventDriven.Sagas.SagaRuntime<global::Shop.CheckoutState>));
+            }
             routes.Add<global::Shop.OrderPlaced>(new OrderPlacedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services)));
+                routes.Includes(s_checkout) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services) : null!));
             routes.Add<global::Shop.OrderShipped>(new OrderShippedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services)));
+                routes.Includes(s_checkout) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services) : null!));
             routes.Add<global::Shop.StockReserved>(new StockReservedDispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services)));
+                routes.Includes(s_checkout) ? global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.Checkout>(services) : null!));
         }
 
         /// <summary>Dispatches <see cref="global::Shop.OrderPlaced"/> to 1 handler.</summary>

@@ -15,6 +15,7 @@ internal static class TestBus
     {
         services.AddSingleton<Recorder>().AddSingleton<TickLog>().AddSingleton<FlakyState>().AddSingleton<StressLog>().AddSingleton<ContextLog>().AddSingleton<InboxLog>().AddSingleton<Dispatch.ProbeScript>();
         services.AddSingleton<Dispatch.PolymorphicLog>();
+        services.AddSingleton<Dispatch.Selection.SelectionLog>().AddSingleton<Dispatch.Selection.TillDrawer>();
         services.AddSingleton<Dispatch.LifetimeLog>().AddScoped<Dispatch.UnitOfWork>();
         services.TryAddSingleton<Dispatch.TenantSettings>();
         services.TryAddSingleton<IInbox>(static _ => new InMemoryInbox());
