@@ -205,9 +205,7 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        await using IChannel channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: _options.ConsumerConcurrency),
-            stopping).ConfigureAwait(false);
+        await using IChannel channel = await connection.CreateChannelAsync(cancellationToken: stopping).ConfigureAwait(false);
         await using IChannel deadLetters = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             stopping).ConfigureAwait(false);
@@ -228,10 +226,24 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
         await channel.BasicQosAsync(0, _options.PrefetchCount, global: false, stopping).ConfigureAwait(false);
 
         var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, deadLetters, delivery, stopping);
+        // Not disposed: a delivery finishing after the channel closed still releases it (a SemaphoreSlim needs no disposal).
+        var inFlight = new SemaphoreSlim(_options.ConsumerConcurrency, _options.ConsumerConcurrency);
+        consumer.ReceivedAsync += (_, delivery) => StartHandlingAsync(channel, deadLetters, delivery, inFlight, stopping);
         string tag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stopping).ConfigureAwait(false);
         _ready.TrySetResult();
+        try
+        {
+            await ConsumeAsync(channel, broken, tag, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Deliveries still being finished answer on this channel: let them, before it closes (the bus finishes or fails them).
+            await DrainAsync(inFlight).ConfigureAwait(false);
+        }
+    }
 
+    private async Task ConsumeAsync(IChannel channel, TaskCompletionSource broken, string tag, CancellationToken stopping)
+    {
         await broken.Task.WaitAsync(stopping).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         if (stopping.IsCancellationRequested)
         {
@@ -277,6 +289,48 @@ public sealed class RabbitMqEndpoint : IHostedService, IAsyncDisposable
     }
 
     private string DeadLetterExchange => _options.Exchange + ".dead-letters";
+
+    /// <summary>
+    /// Called by the client for each delivery, one after the other in the queue's order. Returns as soon as the delivery is handed to
+    /// the bus (in ring mode the event is then queued in its partition, in delivery order) when fewer than
+    /// <see cref="RabbitMqOptions.ConsumerConcurrency"/> are being finished, so the next delivery is queued while this one is handled.
+    /// </summary>
+    private async Task StartHandlingAsync(IChannel channel, IChannel deadLetters, BasicDeliverEventArgs delivery, SemaphoreSlim inFlight, CancellationToken stopping)
+    {
+        await inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        Task handling;
+        try
+        {
+            handling = HandleAsync(channel, deadLetters, delivery, stopping);
+        }
+        catch
+        {
+            inFlight.Release();
+            throw;
+        }
+
+        if (handling.IsCompleted)
+        {
+            inFlight.Release();
+            await handling.ConfigureAwait(false);
+            return;
+        }
+
+        _ = handling.ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), inFlight, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task DrainAsync(SemaphoreSlim inFlight)
+    {
+        long started = _time.GetTimestamp();
+        for (int i = 0; i < _options.ConsumerConcurrency; i++)
+        {
+            TimeSpan left = _options.ConfirmTimeout - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || !await inFlight.WaitAsync(left).ConfigureAwait(false))
+            {
+                return; // the broker requeues whatever is still unanswered when the channel closes
+            }
+        }
+    }
 
     private async Task HandleAsync(IChannel channel, IChannel deadLetters, BasicDeliverEventArgs delivery, CancellationToken stopping)
     {

@@ -34,10 +34,11 @@ public sealed class RabbitMqOptions
     public ushort PrefetchCount { get; set; } = 256;
 
     /// <summary>
-    /// How many deliveries the endpoint hands to the bus at once (default 1: one after the other, in the queue's order). More lets a
-    /// service whose handlers wait (a store commit, a remote call) work on several messages while one waits, at the price of the
-    /// queue's order: deliveries then finish in any order, so use it only where handlers do not depend on the order between messages
-    /// (e.g. state kept per order under a lock) or where the ring's partitions order what matters. At most <see cref="PrefetchCount"/>.
+    /// How many deliveries may be in the bus at once, handed over but not yet finished (default 1: each is finished and acknowledged
+    /// before the next is handed over). More pipelines the work: in ring mode each delivery is queued in its partition in the queue's
+    /// order (unless that ring is full) and acknowledged once the bus is done with it, so the store commits many per group and a
+    /// waiting handler does not hold up the rest. In inline mode the handlers of that many deliveries run at once, in any order. At
+    /// most <see cref="PrefetchCount"/>.
     /// </summary>
     public ushort ConsumerConcurrency { get; set; } = 1;
 

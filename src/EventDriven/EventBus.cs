@@ -35,6 +35,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private readonly HandlerFailurePolicy _failurePolicy;
     private readonly RouteTable _routes;
     private readonly EventStoreWriter? _storeWriter;
+    private StoredWatermark? _storedWatermark;
     private readonly InlineStoreAndPublish? _inlineStore;
     private ConsumerGroup? _consumers;
     private RingPublisher? _ringPublisher;
@@ -307,6 +308,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             if (_consumers is { } consumers)
             {
                 await consumers.StopAsync(_options.StopTimeout, cancellationToken).ConfigureAwait(false);
+                _storedWatermark?.FailWaiting();
                 LogAbandoned(consumers);
             }
         }
@@ -417,7 +419,9 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return;
         }
 
+        _storedWatermark = _storeWriter is null ? null : new StoredWatermark(_options.Partitions);
         var consumers = new ConsumerGroup(_options, ConsumerStages);
+        _storedWatermark?.Attach(consumers.Rings);
         _ringPublisher = new RingPublisher(consumers, _metrics, _inlineStore);
         _consumers = consumers;
         consumers.Start();
@@ -431,13 +435,15 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private IConsumerStage[] ConsumerStages()
     {
         var dispatch = new DispatchStage(_metrics);
-        var receipts = new ReceiptStage(); // last: a received event is finished only when every stage before is
+        // Last: a received event is finished only when every stage before is, and (when events are stored) once what its handlers
+        // published is stored too.
+        var receipts = new ReceiptStage(_storedWatermark);
         if (_storeWriter is null)
         {
             return [dispatch, receipts];
         }
 
-        var store = new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage);
+        var store = new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage, _storedWatermark);
         return _options.EventStorage == EventStorage.BeforeDispatch ? [store, dispatch, receipts] : [dispatch, store, receipts];
     }
 }

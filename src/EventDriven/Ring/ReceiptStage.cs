@@ -3,10 +3,13 @@ namespace EventDriven.Ring;
 /// <summary>
 /// The last consumer stage: completes the <see cref="DeliveryReceipt"/>s of received events in the batch, after every earlier stage
 /// (store, dispatch) finished with them, so a transport acknowledges a message only once this process is done with it. Costs one
-/// read per batch while nothing was received.
+/// read per batch while nothing was received. When the bus stores events, the receipts complete through the <see cref="StoredWatermark"/>:
+/// once the events the handlers published are stored too.
 /// </summary>
-internal sealed class ReceiptStage : IConsumerStage
+internal sealed class ReceiptStage(StoredWatermark? watermark = null) : IConsumerStage
 {
+    private readonly List<DeliveryReceipt> _batch = [];
+
     public bool Process(EventProcessor consumer, long from, long to, CancellationToken abort)
     {
         EventRing ring = consumer.Ring;
@@ -17,7 +20,25 @@ internal sealed class ReceiptStage : IConsumerStage
 
         for (long sequence = from; sequence <= to; sequence++)
         {
-            ring.TakeReceipt(sequence)?.TrySetResult();
+            if (ring.TakeReceipt(sequence) is not { } receipt)
+            {
+                continue;
+            }
+
+            if (watermark is null)
+            {
+                receipt.TrySetResult();
+            }
+            else
+            {
+                _batch.Add(receipt);
+            }
+        }
+
+        if (_batch.Count > 0)
+        {
+            watermark!.CompleteWhenStored(_batch);
+            _batch.Clear();
         }
 
         return true;

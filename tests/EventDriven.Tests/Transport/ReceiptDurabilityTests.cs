@@ -1,0 +1,122 @@
+using EventDriven.Serialization;
+using EventDriven.Store;
+using EventDriven.Tests.Fixtures;
+using EventDriven.Tests.Store;
+using EventDriven.Transport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventDriven.Tests.Transport;
+
+/// <summary>
+/// A received event is finished (its receipt completes, a transport acknowledges it) only once the events its handlers published are
+/// stored as well, in whichever partition they went: acknowledging earlier would lose them, and what they carry to the outbox, to a
+/// crash right after the acknowledgement.
+/// </summary>
+public sealed class ReceiptDurabilityTests
+{
+    private static readonly ReceivedEventContext FromTheWire = new(CorrelationId: Guid.NewGuid(), CausationId: Guid.NewGuid());
+
+    [Theory]
+    [InlineData(1)] // the follow-up lands behind the received event in the same ring
+    [InlineData(2)] // the follow-up lands in the other partition's ring
+    public async Task Receipt_WaitsUntilTheFollowUpItsHandlerPublishedIsStored(int partitions)
+    {
+        var store = new FollowUpGatedStore(StoreTestJson.CreateStore());
+        await using ServiceProvider provider = Create(store, partitions);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        using IDisposable _ = bus.Subscribe(new PublishesPriceChange(bus));
+
+        var coupon = new CouponApplied("FOLLOW-UP");
+        Task receive = provider.GetRequiredService<IEventReceiver>().ReceiveAsync(coupon, FromTheWire).AsTask();
+
+        await store.FollowUpArrived.Task; // the handler ran and its follow-up reached the store stage, which is held
+        Assert.False(receive.IsCompleted);
+        Assert.Equal(1, await store.GetLastPositionAsync()); // the received event itself is stored
+
+        store.Release.SetResult();
+        await receive;
+
+        List<StoredEvent> stored = [];
+        await foreach (StoredEvent e in store.ReadAllAsync())
+        {
+            stored.Add(e);
+        }
+
+        Assert.Equal(["CouponApplied", "PriceChanged"], stored.Select(static e => e.EventType));
+        Assert.Equal(coupon.Id, stored[1].CausationId);
+        await bus.StopAsync();
+    }
+
+    [Fact]
+    public async Task Receipt_WhoseFollowUpIsNeverStored_FailsWhenTheBusStops_SoTheTransportRedelivers()
+    {
+        var store = new FollowUpGatedStore(StoreTestJson.CreateStore());
+        await using ServiceProvider provider = Create(store, partitions: 2, stopTimeout: TimeSpan.Zero);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        using IDisposable _ = bus.Subscribe(new PublishesPriceChange(bus));
+
+        Task receive = provider.GetRequiredService<IEventReceiver>().ReceiveAsync(new CouponApplied("LOST"), FromTheWire).AsTask();
+        await store.FollowUpArrived.Task;
+
+        await bus.StopAsync(); // the stop timeout (zero) cancels the held append: the follow-up is not stored
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receive);
+    }
+
+    private static ServiceProvider Create(IEventStore store, int partitions, TimeSpan? stopTimeout = null)
+    {
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton(store);
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = DispatchMode.RingBuffer;
+            o.RingBufferCapacity = 64;
+            o.Partitions = partitions;
+            o.EventStorage = EventStorage.BeforeDispatch;
+            o.StoreRetryPolicy = RetryPolicy.None;
+            o.StopTimeout = stopTimeout ?? TimeSpan.FromSeconds(10);
+            // Coupons in partition 0, price changes in partition 1 (with two partitions).
+            o.PartitionBy<CouponApplied, int>(static _ => 0);
+            o.PartitionBy<PriceChanged, int>(static _ => 1);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>The received event's handler: publishes a follow-up, as a service's handler does.</summary>
+    private sealed class PublishesPriceChange(IEventBus bus) : IEventHandler<CouponApplied>
+    {
+        public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken)
+            => bus.PublishAsync(new PriceChanged(DeterministicId.From(@event.Id, "price"), 9.99m), cancellationToken);
+    }
+
+    /// <summary>Holds every append of a <c>PriceChanged</c> until <see cref="Release"/>; the rest goes straight through.</summary>
+    private sealed class FollowUpGatedStore(InMemoryEventStore inner) : IEventStore
+    {
+        public TaskCompletionSource FollowUpArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IEventSerializer Serializer => inner.Serializer;
+
+        public async ValueTask<AppendResult> AppendAsync(string streamId, IReadOnlyList<EventToAppend> events, ExpectedVersion expectedVersion, CancellationToken cancellationToken = default)
+        {
+            if (events.Any(static e => e.Event.EventType == "PriceChanged"))
+            {
+                FollowUpArrived.TrySetResult();
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.AppendAsync(streamId, events, expectedVersion, cancellationToken);
+        }
+
+        public IAsyncEnumerable<StoredEvent> ReadStreamAsync(string streamId, long fromVersion = 0, CancellationToken cancellationToken = default) => inner.ReadStreamAsync(streamId, fromVersion, cancellationToken);
+
+        public IAsyncEnumerable<StoredEvent> ReadByTypeAsync(string eventType, long afterPosition = 0, CancellationToken cancellationToken = default) => inner.ReadByTypeAsync(eventType, afterPosition, cancellationToken);
+
+        public IAsyncEnumerable<StoredEvent> ReadAllAsync(long afterPosition = 0, CancellationToken cancellationToken = default) => inner.ReadAllAsync(afterPosition, cancellationToken);
+
+        public ValueTask<long> GetStreamVersionAsync(string streamId, CancellationToken cancellationToken = default) => inner.GetStreamVersionAsync(streamId, cancellationToken);
+
+        public ValueTask<long> GetLastPositionAsync(CancellationToken cancellationToken = default) => inner.GetLastPositionAsync(cancellationToken);
+    }
+}
