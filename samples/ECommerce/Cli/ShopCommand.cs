@@ -25,14 +25,31 @@ public static class ShopCommand
         Option<string> postgres = new("--postgres") { Description = "Keep events, inbox, dead letters and saga state on this PostgreSQL server (an Npgsql connection string) instead of SQLite, in the schema 'ecommerce' (dropped first unless --keep)." };
         Option<bool> keep = new("--keep") { Description = "Keep the existing database and add this run's events to it." };
         Option<bool> noProgress = new("--no-progress") { Description = "Print no progress while running, only the summary." };
+        Option<bool> distributed = new("--distributed") { Description = "Run every service as a process of its own, each with its own SQLite database, talking only through RabbitMQ (outbox out, inbox in); 20,000 orders unless --orders says otherwise. Starts a throwaway RabbitMQ node (Debian's rabbitmq-server) unless --rabbitmq is given." };
+        Option<bool> chaos = new("--chaos") { Description = "With --distributed: SIGKILL randomly chosen service processes during the run (at least 3 times) and restart them on their databases." };
+        Option<string> rabbitMq = new("--rabbitmq") { Description = "With --distributed: the broker to use (an amqp:// URI) instead of a throwaway node." };
+        Option<int> paymentsInstances = new("--payments-instances") { Description = "With --distributed: Payments processes competing for the Payments queue.", DefaultValueFactory = _ => 1 };
 
         var command = new RootCommand("The EventDriven e-commerce sample: simulated customers place orders; Orders, Inventory, Payments, Notifications and Audit talk only through events, stored durably in SQLite (or PostgreSQL with --postgres). Ends with the invariants' verdict.")
         {
             orders, customers, invalid, outOfStock, decline, timeout, timeoutMs, transient, seed, db, inMemory, postgres, keep, noProgress,
+            distributed, chaos, rabbitMq, paymentsInstances,
         };
+        command.Subcommands.Add(ServiceCommand.Create());
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(distributed))
+            {
+                return await RunDistributedAsync(result, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.GetValue(chaos) || result.GetValue(rabbitMq) is not null || result.GetValue(paymentsInstances) != 1)
+            {
+                await Console.Error.WriteLineAsync("--chaos, --rabbitmq and --payments-instances go with --distributed.").ConfigureAwait(false);
+                return 2;
+            }
+
             var options = new ShopJobOptions
             {
                 Orders = result.GetValue(orders),
@@ -62,5 +79,49 @@ public static class ShopCommand
         });
 
         return command;
+
+        async Task<int> RunDistributedAsync(ParseResult result, CancellationToken cancellationToken)
+        {
+            Uri? broker = null;
+            if (result.GetValue(rabbitMq) is { } given && !Uri.TryCreate(given, UriKind.Absolute, out broker))
+            {
+                await Console.Error.WriteLineAsync($"--rabbitmq is '{given}', not a URI; e.g. amqp://guest:guest@127.0.0.1:5672/.").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (result.GetValue(inMemory) || result.GetValue(postgres) is not null || result.GetValue(keep))
+            {
+                await Console.Error.WriteLineAsync("--distributed runs each service on its own SQLite database, recreated every run: --in-memory, --postgres and --keep do not apply.").ConfigureAwait(false);
+                return 2;
+            }
+
+            var options = new Distributed.DistributedJobOptions
+            {
+                Orders = result.GetResult(orders) is { Implicit: false } ? result.GetValue(orders) : new Distributed.DistributedJobOptions().Orders,
+                Customers = result.GetValue(customers),
+                Mix = new OrderMix(result.GetValue(invalid), result.GetValue(outOfStock), result.GetValue(decline), result.GetValue(timeout)),
+                PaymentTimeout = TimeSpan.FromMilliseconds(result.GetValue(timeoutMs)),
+                TransientFailureRate = result.GetValue(transient),
+                Seed = result.GetValue(seed),
+                Directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(result.GetValue(db)!))!, "distributed"),
+                RabbitMq = broker,
+                PaymentsInstances = result.GetValue(paymentsInstances),
+                Chaos = result.GetValue(chaos),
+                Progress = !result.GetValue(noProgress),
+            };
+
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            Distributed.DistributedResult outcome = await Distributed.DistributedJob.RunAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
+            return outcome.ExitCode;
+        }
     }
 }

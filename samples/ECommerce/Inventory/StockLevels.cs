@@ -75,6 +75,26 @@ public sealed class StockLevels
         }
     }
 
+    /// <summary>
+    /// Applies one event of Inventory's own history again (a restarted Inventory process rebuilds the warehouse from its store):
+    /// reservations, releases and the fulfilments that sold them. Other events change nothing.
+    /// </summary>
+    public void Replay(EventDriven.IEvent @event)
+    {
+        switch (@event)
+        {
+            case InventoryReserved reserved:
+                _ = TryReserve(reserved.OrderId, reserved.Sku, reserved.Quantity, out _);
+                break;
+            case InventoryReleased released:
+                _ = Release(released.OrderId);
+                break;
+            case Orders.OrderFulfilled fulfilled:
+                Commit(fulfilled.OrderId);
+                break;
+        }
+    }
+
     /// <summary>Takes units out of the warehouse behind the bookkeeping's back: only tests use it, to prove the stock invariant notices.</summary>
     internal void LoseUnits(string sku, int quantity) => _available[sku] -= quantity;
 }

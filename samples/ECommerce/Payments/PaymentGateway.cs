@@ -5,18 +5,21 @@ namespace ECommerce.Payments;
 /// key): a retried charge never takes the money twice. A configurable share of first attempts fail with
 /// <see cref="TransientGatewayException"/> before charging, to exercise the bus's retry policy.
 /// </summary>
-/// <remarks>Called only from the bus's consumer thread; read by the summary after the bus stopped.</remarks>
-public sealed class PaymentGateway(double transientFailureRate)
+/// <remarks>
+/// Called only from the bus's consumer thread; read by the summary after the bus stopped. The books are the provider's, not the
+/// shop's: in memory for the in-process job, a file of their own (<see cref="SqlitePaymentBooks"/>) shared by every Payments
+/// process of a distributed run, as a real provider's are by every instance that calls it.
+/// </remarks>
+public sealed class PaymentGateway(double transientFailureRate, IPaymentBooks? books = null)
 {
-    private readonly Dictionary<Guid, Capture> _capturesByOrder = [];
+    private readonly IPaymentBooks _books = books ?? new InMemoryPaymentBooks();
     private readonly Dictionary<Guid, int> _attempts = [];
-    private readonly Dictionary<Guid, Refund> _refundsByOrder = [];
 
     /// <summary>Every captured payment, by order id.</summary>
-    public IReadOnlyDictionary<Guid, Capture> CapturesByOrder => _capturesByOrder;
+    public IReadOnlyDictionary<Guid, Capture> CapturesByOrder => _books.CapturesByOrder;
 
     /// <summary>Every refunded payment, by order id.</summary>
-    public IReadOnlyDictionary<Guid, Refund> RefundsByOrder => _refundsByOrder;
+    public IReadOnlyDictionary<Guid, Refund> RefundsByOrder => _books.RefundsByOrder;
 
     /// <summary>
     /// Called before the issuer answers a charge (tests only): with a fake clock, a test moves time past the order's payment timeout
@@ -28,7 +31,7 @@ public sealed class PaymentGateway(double transientFailureRate)
     /// <exception cref="TransientGatewayException">The provider failed for a moment; nothing was charged.</exception>
     public PaymentOutcome Charge(Guid paymentId, Guid orderId, string card, decimal amount)
     {
-        if (_capturesByOrder.TryGetValue(orderId, out Capture? existing) && existing.PaymentId == paymentId)
+        if (_books.FindCapture(orderId) is { } existing && existing.PaymentId == paymentId)
         {
             return PaymentOutcome.Captured;
         }
@@ -47,7 +50,7 @@ public sealed class PaymentGateway(double transientFailureRate)
             case CardToken.Unresponsive:
                 return PaymentOutcome.NoAnswer;
             default:
-                _capturesByOrder[orderId] = new Capture(paymentId, amount);
+                _books.RecordCapture(orderId, new Capture(paymentId, amount));
                 return PaymentOutcome.Captured;
         }
     }
@@ -56,23 +59,23 @@ public sealed class PaymentGateway(double transientFailureRate)
     /// <exception cref="InvalidOperationException">No capture of <paramref name="paymentId"/> exists for the order.</exception>
     public Refund Refund(Guid paymentId, Guid orderId)
     {
-        if (_refundsByOrder.TryGetValue(orderId, out Refund? existing) && existing.PaymentId == paymentId)
+        if (_books.FindRefund(orderId) is { } existing && existing.PaymentId == paymentId)
         {
             return existing;
         }
 
-        if (!_capturesByOrder.TryGetValue(orderId, out Capture? capture) || capture.PaymentId != paymentId)
+        if (_books.FindCapture(orderId) is not { } capture || capture.PaymentId != paymentId)
         {
             throw new InvalidOperationException($"Refund of payment {paymentId} for order {orderId} refused: the provider captured no such payment, so there is nothing to give back.");
         }
 
         var refund = new Refund(paymentId, capture.Amount);
-        _refundsByOrder[orderId] = refund;
+        _books.RecordRefund(orderId, refund);
         return refund;
     }
 
     /// <summary>Records a capture that never happened through the bookkeeping: only tests use it, to prove the payment invariant notices.</summary>
-    internal void ForgeCapture(Guid orderId, decimal amount) => _capturesByOrder[orderId] = new Capture(Guid.Empty, amount);
+    internal void ForgeCapture(Guid orderId, decimal amount) => _books.RecordCapture(orderId, new Capture(Guid.Empty, amount));
 
     /// <summary>Whether this payment's first attempt fails: decided by the id, so runs with the same seed fail the same payments.</summary>
     private bool FailsFirstAttempt(Guid paymentId)

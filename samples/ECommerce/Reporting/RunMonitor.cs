@@ -15,18 +15,21 @@ public sealed class RunMonitor
 {
     private readonly long[] _submittedAt;
     private readonly OrderOutcome[] _outcomes;
+    private readonly Guid[] _finalEventIds;
     private long _submitted;
     private long _finished;
     private long _fulfilled;
     private long _rejected;
     private long _cancelled;
     private long _repeatedFinals;
+    private long _duplicateFinals;
 
     /// <summary>Creates the monitor of a run of <paramref name="orders"/> orders and <paramref name="customers"/> customers shopping at once.</summary>
     public RunMonitor(int orders, int customers)
     {
         _submittedAt = new long[orders + 1];
         _outcomes = new OrderOutcome[orders + 1];
+        _finalEventIds = new Guid[orders + 1];
         CustomerSlots = new SemaphoreSlim(customers, customers);
         StartedAt = Stopwatch.GetTimestamp();
     }
@@ -61,6 +64,12 @@ public sealed class RunMonitor
     /// <summary>Final-state events for orders already finished (should stay 0: each order ends once).</summary>
     public long RepeatedFinals => Volatile.Read(ref _repeatedFinals);
 
+    /// <summary>
+    /// Copies of the final event already recorded (same event id): a broker delivers at least once, so these arrive in a distributed
+    /// run after a kill, and are absorbed here, not counted as a second final state.
+    /// </summary>
+    public long DuplicateFinals => Volatile.Read(ref _duplicateFinals);
+
     /// <summary>The outcome of order <paramref name="orderNumber"/>.</summary>
     public OrderOutcome OutcomeOf(int orderNumber) => _outcomes[orderNumber];
 
@@ -71,14 +80,20 @@ public sealed class RunMonitor
         Interlocked.Increment(ref _submitted);
     }
 
-    /// <summary>Records that order <paramref name="orderNumber"/> reached <paramref name="outcome"/>; a second final state for the same order is counted, not recorded.</summary>
-    public void Finish(int orderNumber, OrderOutcome outcome)
+    /// <summary>
+    /// Records that order <paramref name="orderNumber"/> reached <paramref name="outcome"/> by event <paramref name="eventId"/>; a second
+    /// final state for the same order is counted, not recorded, and a copy of the recorded event is absorbed.
+    /// </summary>
+    public void Finish(int orderNumber, OrderOutcome outcome, Guid eventId = default)
     {
         if ((uint)orderNumber >= (uint)_outcomes.Length || _outcomes[orderNumber] != OrderOutcome.Open)
         {
-            Interlocked.Increment(ref _repeatedFinals);
+            bool copy = (uint)orderNumber < (uint)_outcomes.Length && eventId != Guid.Empty && _finalEventIds[orderNumber] == eventId;
+            Interlocked.Increment(ref copy ? ref _duplicateFinals : ref _repeatedFinals);
             return;
         }
+
+        _finalEventIds[orderNumber] = eventId;
 
         long now = Stopwatch.GetTimestamp();
         if (FirstFinishedAt == 0)

@@ -15,9 +15,20 @@ namespace EventDriven.Dispatch;
 public sealed class HandlerSelection
 {
     private readonly List<Rule> _rules = [];
+    private bool _restricted;
 
     /// <summary>Whether every handler runs (no rule was added).</summary>
-    public bool IsEverything => _rules.Count == 0;
+    public bool IsEverything => _rules.Count == 0 && !_restricted;
+
+    /// <summary>
+    /// Runs no generated handler but those another rule includes: for a process that only stores what it receives (an audit trail)
+    /// or only relays its outbox.
+    /// </summary>
+    public HandlerSelection IncludeNone()
+    {
+        _restricted = true;
+        return this;
+    }
 
     /// <summary>Includes handler <typeparamref name="THandler"/>.</summary>
     public HandlerSelection Include<THandler>()
@@ -45,7 +56,7 @@ public sealed class HandlerSelection
     public bool Includes(HandlerDescriptor handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        if (_rules.Count == 0)
+        if (IsEverything)
         {
             return true;
         }
@@ -65,7 +76,7 @@ public sealed class HandlerSelection
     public EventTopology Apply(EventTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        if (_rules.Count == 0)
+        if (IsEverything)
         {
             return topology;
         }

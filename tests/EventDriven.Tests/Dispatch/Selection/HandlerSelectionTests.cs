@@ -83,6 +83,24 @@ public sealed class HandlerSelectionTests
     }
 
     [Fact]
+    public async Task IncludeNone_RunsNoGeneratedHandler_AndBuildsWithNoneOfTheirDependencies()
+    {
+        var services = new ServiceCollection();
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = DispatchMode.Inline;
+            o.Handlers.IncludeNone();
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<EventBus>();
+
+        await bus.StartAsync();
+        await bus.PublishAsync(new TableServed(1)); // no handler here: ignored (NoHandlerBehavior.Ignore), nothing resolved
+
+        Assert.Empty(new HandlerSelection().IncludeNone().Apply(EventTopology.Current).Routes);
+    }
+
+    [Fact]
     public void NoRule_IncludesEverything()
     {
         var selection = new HandlerSelection();
