@@ -27,6 +27,7 @@ public sealed class ChaosMonkey(IReadOnlyList<ServiceProcess> processes, RunMoni
         foreach (double point in points)
         {
             long finishedTarget = (long)(point * orders);
+            // Reached before the last order finishes (every point is below 85 %), however slow the machine.
             while (monitor.Finished < finishedTarget)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken).ConfigureAwait(false);

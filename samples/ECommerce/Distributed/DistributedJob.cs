@@ -119,8 +119,13 @@ public static class DistributedJob
             bool allFinished = await WaitForOutcomesAsync(monitor, options.Orders, options.StallTimeout, cancellationToken).ConfigureAwait(false);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
 
-            // The chaos is over once every order has its outcome: a kill still in progress finishes with its restart.
-            await chaosStop.CancelAsync().ConfigureAwait(false);
+            // Every kill point lies before the last order finished, but a kill's restart takes a second or so: the kills still
+            // pending then hit the tail of the run (notifications, refunds, the audit's copies), which must survive them too.
+            if (!allFinished)
+            {
+                await chaosStop.CancelAsync().ConfigureAwait(false);
+            }
+
             try
             {
                 await chaosRun.ConfigureAwait(false);
