@@ -55,6 +55,9 @@ public sealed class SagaContext
 
     internal List<Func<IEventBus, CancellationToken, ValueTask>> Outbox => _outbox;
 
+    /// <summary>The events of <see cref="Outbox"/>, in the same order: what an <see cref="IAtomicSagaStore"/> appends with the state.</summary>
+    internal List<IEvent> Events { get; } = [];
+
     /// <summary>
     /// Publishes <paramref name="event"/> once the instance's new state is saved (see the remarks on <see cref="SagaContext"/>). The
     /// returned task is already complete: it exists so a compensation can be written as <c>(s, ctx) =&gt; ctx.PublishAsync(...)</c>.
@@ -68,6 +71,7 @@ public sealed class SagaContext
         }
 
         _outbox.Add((bus, cancellationToken) => bus.PublishAsync(@event, cancellationToken));
+        Events.Add(@event);
         return ValueTask.CompletedTask;
     }
 

@@ -33,6 +33,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SagaMetrics _metrics;
     private readonly Action<SagaRecord, Exception> _onSaveFailed;
+    private readonly Func<IEvent, string> _streamOf;
     private readonly ConcurrentDictionary<string, SagaInstance<TState>> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SagaStatus> _finished = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _finishedOrder = new();
@@ -47,6 +48,10 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     /// <param name="timeProvider">The clock of timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where orphan, late and failed work is logged; nothing is logged when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>"EventDriven.Sagas"</c> meter; a plain meter when <see langword="null"/>.</param>
+    /// <param name="streamSelector">
+    /// The stream of each published event when an <see cref="IAtomicSagaStore"/> appends it with the state: the bus's
+    /// <see cref="EventDrivenOptions.StreamSelector"/> (<c>AddSaga</c> passes it); <see cref="Store.EventStoreExtensions.DefaultStreamId"/> when <see langword="null"/>.
+    /// </param>
     public SagaRuntime(
         SagaDefinition<TState> definition,
         JsonTypeInfo<TState> stateTypeInfo,
@@ -55,7 +60,8 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         SagaOptions? options = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        Func<IEvent, string>? streamSelector = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(stateTypeInfo);
@@ -74,6 +80,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         _metrics = new SagaMetrics(definition.Name, meterFactory);
         _timeouts = new PriorityQueue<(string CorrelationId, DateTimeOffset Due), DateTimeOffset>();
         _onSaveFailed = OnSaveFailed;
+        _streamOf = streamSelector ?? Store.EventStoreExtensions.DefaultStreamId;
     }
 
     /// <summary>The saga's name (<see cref="SagaDefinition{TState}.Name"/>).</summary>
@@ -235,7 +242,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         };
         await late(state, @event, context).ConfigureAwait(false);
         instance.Journal.Handled.Add(@event.Id);
-        await SaveAsync(instance, correlationId, state, now).ConfigureAwait(false);
+        await SaveAsync(instance, correlationId, state, context).ConfigureAwait(false);
         _metrics.LateEventHandled();
         SagaLog.LateEventHandled(_logger, Name, correlationId, @event.EventType, @event.Id, status, null);
         Finish(correlationId, instance);
@@ -320,7 +327,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         }
 
         instance.TimeoutAt = timeoutAt;
-        await SaveAsync(instance, correlationId, state, context.Now).ConfigureAwait(false);
+        await SaveAsync(instance, correlationId, state, context).ConfigureAwait(false);
         if (instance.Status != SagaStatus.Running)
         {
             Finish(correlationId, instance);
@@ -382,16 +389,22 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         }
     }
 
-    private async ValueTask SaveAsync(SagaInstance<TState> instance, string correlationId, TState state, DateTimeOffset now)
+    private async ValueTask SaveAsync(SagaInstance<TState> instance, string correlationId, TState state, SagaContext context)
     {
         byte[] document = SagaDocument.Write(state, instance.Journal, _stateTypeInfo);
         long expected = instance.Revision;
         instance.Revision = expected + 1;
-        var record = new SagaRecord(Name, correlationId, instance.Revision, instance.Status, document, instance.TimeoutAt, now);
+        var record = new SagaRecord(Name, correlationId, instance.Revision, instance.Status, document, instance.TimeoutAt, context.Now);
 
         try
         {
-            if (_options.Durability == SagaDurability.AwaitCommit)
+            if (_options.Durability == SagaDurability.AwaitCommit && _store is IAtomicSagaStore atomic && context.Events.Count > 0)
+            {
+                // The step's events commit with its state: a crash cannot keep one without the other. The bus stores them again
+                // when they are published below (same ids: one copy, no second outbox row) and dispatches them.
+                await atomic.SaveWithEventsAsync(record, expected, StepEvents(context), CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (_options.Durability == SagaDurability.AwaitCommit)
             {
                 await _store.SaveAsync(record, expected, CancellationToken.None).ConfigureAwait(false);
             }
@@ -408,6 +421,27 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The step's events as the bus would store them: its stream, caused by the event being handled (none for a timeout).</summary>
+    private SagaStepEvent[] StepEvents(SagaContext context)
+    {
+        EventContext cause = EventContext.Current;
+        var events = new SagaStepEvent[context.Events.Count];
+        for (int i = 0; i < events.Length; i++)
+        {
+            IEvent @event = context.Events[i];
+            var append = cause.IsActive ? new Store.EventToAppend(@event, cause.EventId, cause.CorrelationId) : new Store.EventToAppend(@event, null, @event.Id);
+            events[i] = new SagaStepEvent(_streamOf(@event), append);
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Completes once every save of this runtime so far is durable (the store flushed). What the receipt of a received event waits
+    /// for (<see cref="EventDriven.Transport.IReceiptBarrier"/>), so a message that moved a saga is acknowledged only after the step.
+    /// </summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _store.FlushAsync(cancellationToken);
 
     /// <summary>
     /// A write-behind save failed after its step returned: count and log it, and mark the cached copy stale so the next event reloads.

@@ -13,7 +13,9 @@ public static class SagaServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <see cref="SagaRuntime{TState}"/> of saga <typeparamref name="TSaga"/> (a singleton, named after the class) and a
-    /// hosted service that resumes its open instances when the host starts and flushes its saves when the host stops. The saga class
+    /// hosted service that resumes its open instances when the host starts and flushes its saves when the host stops, and a receipt
+    /// barrier (<see cref="EventDriven.Transport.IReceiptBarrier"/>): a broker's message that moved a saga is acknowledged only once the
+    /// step's state is committed, however it is written (<see cref="SagaOptions.Durability"/>). The saga class
     /// itself is an <c>[EventHandler]</c>: <c>AddEventDriven()</c> registers it. An <see cref="ISagaStore"/> must be registered too
     /// (<c>AddSqliteSagaStore(path)</c>, or <see cref="InMemorySagaStore"/> for tests); a <see cref="TimeProvider"/> is used if registered.
     /// </summary>
@@ -50,8 +52,11 @@ public static class SagaServiceCollectionExtensions
             options,
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("EventDriven.Sagas." + definition.Name),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<EventDrivenOptions>()?.StreamSelector));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISagaRuntime, SagaRuntime<TState>>(static sp => sp.GetRequiredService<SagaRuntime<TState>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventDriven.Transport.IReceiptBarrier, SagaReceiptBarrier<TState>>(
+            static sp => new SagaReceiptBarrier<TState>(sp.GetRequiredService<SagaRuntime<TState>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SagaHostedService<TState>>(
             static sp => new SagaHostedService<TState>(sp.GetRequiredService<SagaRuntime<TState>>())));
         return services;

@@ -36,6 +36,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private readonly RouteTable _routes;
     private readonly EventStoreWriter? _storeWriter;
     private StoredWatermark? _storedWatermark;
+    private IReceiptBarrier[]? _receiptBarriers;
     private readonly InlineStoreAndPublish? _inlineStore;
     private ConsumerGroup? _consumers;
     private RingPublisher? _ringPublisher;
@@ -250,7 +251,25 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return ring.EnqueueReceivedAsync(route, @event, context, cancellationToken);
         }
 
-        return InlineStoreAndPublish.DispatchAsync(_inlineStore, route, @event, cancellationToken, context);
+        ValueTask handled = InlineStoreAndPublish.DispatchAsync(_inlineStore, route, @event, cancellationToken, context);
+        return ReceiptBarriers().Length == 0 ? handled : FlushBarriersAfterAsync(handled);
+    }
+
+    /// <summary>
+    /// The write-behind parts (<see cref="IReceiptBarrier"/>) registered in the container: resolved once, when first needed (they may
+    /// take the bus themselves, so not in the constructor).
+    /// </summary>
+    private IReceiptBarrier[] ReceiptBarriers()
+        => _receiptBarriers ??= [.. (IEnumerable<IReceiptBarrier>?)_services.GetService(typeof(IEnumerable<IReceiptBarrier>)) ?? []];
+
+    /// <summary>Inline: the handlers ran on the caller; what they wrote behind is made durable before the receipt completes.</summary>
+    private async ValueTask FlushBarriersAfterAsync(ValueTask handled)
+    {
+        await handled.ConfigureAwait(false);
+        foreach (IReceiptBarrier barrier in ReceiptBarriers())
+        {
+            await barrier.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -419,7 +438,8 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return;
         }
 
-        _storedWatermark = _storeWriter is null ? null : new StoredWatermark(_options.Partitions);
+        Transport.IReceiptBarrier[] receiptBarriers = ReceiptBarriers();
+        _storedWatermark = _storeWriter is null && receiptBarriers.Length == 0 ? null : new StoredWatermark(_options.Partitions, _storeWriter is not null, receiptBarriers);
         var consumers = new ConsumerGroup(_options, ConsumerStages);
         _storedWatermark?.Attach(consumers.Rings);
         _ringPublisher = new RingPublisher(consumers, _metrics, _inlineStore);

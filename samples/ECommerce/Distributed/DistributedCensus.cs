@@ -82,7 +82,7 @@ public sealed record DistributedCensus(
             audit ?? throw new InvalidOperationException("The run has no audit database."),
             auditIds,
             stock,
-            new PaymentGateway(0, providerBooks),
+            new PaymentGateway(0, providerBooks.Snapshot()),
             received);
     }
 

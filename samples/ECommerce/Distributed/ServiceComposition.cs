@@ -38,8 +38,8 @@ public static class ServiceComposition
             o.SetRetryPolicy<ChargeCustomer>(new RetryPolicy(MaxRetries: 3, InitialBackoff: TimeSpan.Zero));
             if (service.RunsOrderSaga)
             {
-                // Each saga step waits for its state's commit (below), so steps of different orders overlap in sixteen partitions;
-                // every event of one order goes to the same partition, in the order it arrived.
+                // Each saga step waits for its commit (below), so steps of different orders overlap in sixteen partitions; every
+                // event of one order goes to the same partition, in the order it arrived.
                 o.Partitions = 16;
                 o.PartitionBy<OrderSubmitted, Guid>(static e => e.OrderId)
                     .PartitionBy<OrderValidated, Guid>(static e => e.OrderId)
@@ -68,8 +68,9 @@ public static class ServiceComposition
 
         if (service.RunsOrderSaga)
         {
-            // AwaitCommit: a step's events leave only after its state is committed, so the broker's message that caused the step is
-            // acknowledged only once both are durable. Write-behind would let a kill lose a step whose message was already acknowledged.
+            // AwaitCommit with the SQLite saga store: a step's state and the events it publishes commit in one transaction, and the
+            // message that caused the step is acknowledged after that (the saga's receipt barrier). A kill can never keep the state
+            // without its events (the order would wait forever) or the events without the state (a restart's timeout would contradict them).
             services.AddSaga<OrderSaga, OrderSagaState>(
                 OrderSagaJson.Default.OrderSagaState,
                 saga => OrderSaga.Define(saga, settings.PaymentTimeout),

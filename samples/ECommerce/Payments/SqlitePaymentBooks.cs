@@ -27,10 +27,29 @@ public sealed class SqlitePaymentBooks : IPaymentBooks, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Reads the whole table at each call: to look many orders up, take a <see cref="Snapshot"/> once.</remarks>
     public IReadOnlyDictionary<Guid, Capture> CapturesByOrder => ReadAll("captures", static (payment, amount) => new Capture(payment, amount));
 
     /// <inheritdoc />
+    /// <remarks>Reads the whole table at each call: to look many orders up, take a <see cref="Snapshot"/> once.</remarks>
     public IReadOnlyDictionary<Guid, Refund> RefundsByOrder => ReadAll("refunds", static (payment, amount) => new Refund(payment, amount));
+
+    /// <summary>The books as they are now, in memory: what the invariants read after a run.</summary>
+    public InMemoryPaymentBooks Snapshot()
+    {
+        var copy = new InMemoryPaymentBooks();
+        foreach ((Guid order, Capture capture) in CapturesByOrder)
+        {
+            copy.RecordCapture(order, capture);
+        }
+
+        foreach ((Guid order, Refund refund) in RefundsByOrder)
+        {
+            copy.RecordRefund(order, refund);
+        }
+
+        return copy;
+    }
 
     /// <inheritdoc />
     public Capture? FindCapture(Guid orderId) => Find("captures", orderId, static (payment, amount) => new Capture(payment, amount));

@@ -22,9 +22,11 @@ namespace EventDriven.Sqlite;
 /// </para>
 /// <para>Dispose it (the container does) to commit what is still queued.</para>
 /// </remarks>
-public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
+public sealed class SqliteSagaStore : IAtomicSagaStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteDatabase _database;
+    private readonly SqliteStoreOptions _options;
+    private EventDriven.Serialization.IEventSerializer? _serializer;
     private readonly SagaSaveQueue _saves = new();
     private readonly Action<PendingSagaSave> _enqueue;
     private readonly SqliteConnection _reader;
@@ -44,6 +46,7 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
     public SqliteSagaStore(SqliteStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _options = options;
         _database = SqliteDatabase.Acquire(options, SagaSchema.Component, SagaSchema.Version, SagaSchema.CreateSql);
         _enqueue = _database.Enqueue;
         try
@@ -108,6 +111,34 @@ public sealed class SqliteSagaStore : ISagaStore, IAsyncDisposable, IDisposable
         {
             return ValueTask.FromException(conflict);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One unit of work of the file's writer (<see cref="SqliteUnitOfWork"/>): the saga row and the events (with their outbox rows,
+    /// when the store's outbox includes their types) commit together, in the next group commit. Events are serialized with the
+    /// store options' serializer, as the event store does. Do not save the same instance through <see cref="SaveInBackground"/>
+    /// while this is pending.
+    /// </remarks>
+    public async ValueTask SaveWithEventsAsync(SagaRecord record, long expectedRevision, IReadOnlyList<SagaStepEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        ThrowIfDisposed();
+        _database.EnsureComponent(SqliteSchema.EventsComponent, SqliteSchema.EventsVersion, SqliteSchema.EventsTableSql);
+        var unit = new SqliteUnitOfWork(
+            _database,
+            _serializer ??= _options.Serializer ?? new EventDriven.Serialization.JsonEventSerializer(_options.EventTypes ?? new EventDriven.Serialization.EventTypeRegistry()),
+            _options.MaxEventSize,
+            TimeProvider.System);
+        unit.SaveSaga(record, expectedRevision);
+        foreach (SagaStepEvent step in events)
+        {
+            unit.Append(step.StreamId, [step.Event], EventDriven.Store.ExpectedVersion.Any);
+        }
+
+        await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

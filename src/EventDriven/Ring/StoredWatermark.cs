@@ -10,19 +10,27 @@ namespace EventDriven.Ring;
 /// once every partition has stored up to the sequence it had claimed when the received event's handlers finished: everything
 /// published by then, follow-ups included, is durable. Costs nothing while no receipt waits.
 /// </remarks>
+/// <remarks>
+/// Then the <see cref="Transport.IReceiptBarrier"/>s (write-behind parts such as the saga store) are flushed before the receipts
+/// complete: what the handlers handed them is durable too. Without a store stage only the barriers are waited for.
+/// </remarks>
 internal sealed class StoredWatermark
 {
     private readonly Lock _gate = new();
     private readonly List<Waiting> _waiting = [];
     private readonly long[] _stored;
+    private readonly bool _tracksStore;
+    private readonly Transport.IReceiptBarrier[] _barriers;
     private EventRing[] _rings = [];
     private volatile int _waitingCount;
     private bool _failed;
 
-    public StoredWatermark(int partitions)
+    public StoredWatermark(int partitions, bool tracksStore, Transport.IReceiptBarrier[] barriers)
     {
         _stored = new long[partitions];
         Array.Fill(_stored, -1L);
+        _tracksStore = tracksStore;
+        _barriers = barriers;
     }
 
     /// <summary>Groups of receipts still waiting for a store stage (tests and diagnostics).</summary>
@@ -51,6 +59,7 @@ internal sealed class StoredWatermark
                 if (IsStored(_waiting[i].Targets))
                 {
                     (ready ??= []).AddRange(_waiting[i].Receipts);
+
                     _waiting.RemoveAt(i);
                 }
             }
@@ -58,8 +67,11 @@ internal sealed class StoredWatermark
             _waitingCount = _waiting.Count;
         }
 
-        // Continuations run asynchronously (DeliveryReceipt), so completing here never runs a transport's code on the consumer.
-        ready?.ForEach(static r => r.TrySetResult());
+
+        if (ready is not null)
+        {
+            Complete(ready);
+        }
     }
 
     /// <summary>Completes <paramref name="receipts"/> once everything published up to now, in every partition, is stored.</summary>
@@ -73,7 +85,7 @@ internal sealed class StoredWatermark
 
         if (IsStored(targets))
         {
-            receipts.ForEach(static r => r.TrySetResult());
+            Complete([.. receipts]);
             return;
         }
 
@@ -121,8 +133,46 @@ internal sealed class StoredWatermark
         => receipts.ForEach(static r => r.TrySetException(new OperationCanceledException(
             "The bus stopped before the events published while handling this received event were stored; do not acknowledge it: let it be redelivered.")));
 
+    /// <summary>Completes <paramref name="receipts"/> now, or once every barrier flushed (failing them if one cannot).</summary>
+    private void Complete(List<DeliveryReceipt> receipts)
+    {
+        // Continuations run asynchronously (DeliveryReceipt), so completing here never runs a transport's code on the consumer.
+        if (_barriers.Length == 0)
+        {
+            receipts.ForEach(static r => r.TrySetResult());
+            return;
+        }
+
+        _ = FlushThenCompleteAsync(receipts);
+    }
+
+    private async Task FlushThenCompleteAsync(List<DeliveryReceipt> receipts)
+    {
+        try
+        {
+            foreach (Transport.IReceiptBarrier barrier in _barriers)
+            {
+                await barrier.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception)
+        {
+            var failure = new OperationCanceledException(
+                "What the handlers of this received event wrote behind could not be made durable; do not acknowledge it: let it be redelivered.", exception);
+            receipts.ForEach(r => r.TrySetException(failure));
+            return;
+        }
+
+        receipts.ForEach(static r => r.TrySetResult());
+    }
+
     private bool IsStored(long[] targets)
     {
+        if (!_tracksStore)
+        {
+            return true;
+        }
+
         for (int i = 0; i < targets.Length; i++)
         {
             if (Volatile.Read(ref _stored[i]) < targets[i])

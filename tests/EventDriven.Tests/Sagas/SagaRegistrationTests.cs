@@ -76,6 +76,23 @@ public sealed class SagaRegistrationTests
     }
 
     [Fact]
+    public async Task AddSaga_RegistersOneReceiptBarrier_ThatFlushesTheSagaStore_SoAReceivedEventIsAcknowledgedAfterTheStepIsDurable()
+    {
+        var store = new InMemorySagaStore();
+        var services = new ServiceCollection()
+            .AddTestState()
+            .AddSingleton<ISagaStore>(store)
+            .AddEventDriven(o => o.DispatchMode = DispatchMode.Inline)
+            .AddSaga<OrderSaga, TestSagaState>(SagaTestJsonContext.Default.TestSagaState, d => TestSaga.Define(d))
+            .AddSaga<OrderSaga, TestSagaState>(SagaTestJsonContext.Default.TestSagaState, d => TestSaga.Define(d));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        EventDriven.Transport.IReceiptBarrier barrier = Assert.Single(provider.GetServices<EventDriven.Transport.IReceiptBarrier>());
+        await barrier.FlushAsync(CancellationToken.None);
+        Assert.StartsWith("SagaReceiptBarrier", barrier.GetType().Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddSaga_WithoutAStore_FailsWithAMessageThatSaysWhatToRegister()
     {
         var services = new ServiceCollection()

@@ -63,6 +63,51 @@ public sealed class ReceiptDurabilityTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receive);
     }
 
+    [Theory]
+    [InlineData(DispatchMode.RingBuffer)]
+    [InlineData(DispatchMode.Inline)]
+    public async Task Receipt_WaitsUntilEveryReceiptBarrierFlushed_WhatTheHandlersWroteBehind(DispatchMode mode)
+    {
+        var barrier = new GatedBarrier();
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton<IReceiptBarrier>(barrier);
+        services.AddEventDriven(o =>
+        {
+            o.DispatchMode = mode;
+            o.RingBufferCapacity = 64;
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable _ = bus.Subscribe(new SignalsHandled(handled));
+
+        Task receive = bus.ReceiveAsync(new CouponApplied("BEHIND"), FromTheWire).AsTask();
+        await handled.Task;
+        await barrier.Entered.Task; // the receipt asked the barrier to flush after the handler ran
+
+        Assert.False(receive.IsCompleted);
+        barrier.Release.SetResult();
+        await receive;
+        await bus.StopAsync();
+    }
+
+    [Fact]
+    public async Task Receipt_WhoseBarrierCannotFlush_Fails_SoTheTransportRedelivers()
+    {
+        var barrier = new GatedBarrier();
+        barrier.Release.SetException(new IOException("disk full (simulated)"));
+        var services = new ServiceCollection().AddTestState();
+        services.AddSingleton<IReceiptBarrier>(barrier);
+        services.AddEventDriven(o => o.DispatchMode = DispatchMode.RingBuffer);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        using IDisposable _ = bus.Subscribe(new SignalsHandled(new TaskCompletionSource()));
+
+        var failure = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await bus.ReceiveAsync(new CouponApplied("LOST"), FromTheWire));
+
+        Assert.IsType<IOException>(failure.InnerException);
+    }
+
     private static ServiceProvider Create(IEventStore store, int partitions, TimeSpan? stopTimeout = null)
     {
         var services = new ServiceCollection().AddTestState();
@@ -87,6 +132,29 @@ public sealed class ReceiptDurabilityTests
     {
         public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken)
             => bus.PublishAsync(new PriceChanged(DeterministicId.From(@event.Id, "price"), 9.99m), cancellationToken);
+    }
+
+    private sealed class SignalsHandled(TaskCompletionSource handled) : IEventHandler<CouponApplied>
+    {
+        public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken)
+        {
+            handled.TrySetResult();
+            return default;
+        }
+    }
+
+    /// <summary>A write-behind part whose flush completes only when released.</summary>
+    private sealed class GatedBarrier : IReceiptBarrier
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask FlushAsync(CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+        }
     }
 
     /// <summary>Holds every append of a <c>PriceChanged</c> until <see cref="Release"/>; the rest goes straight through.</summary>
