@@ -25,7 +25,9 @@ public static class DistributedSummary
         output.WriteLine(string.Create(c, $"  refunded   {result.Census.Gateway.RefundsByOrder.Count,9:N0}   late captures given back"));
         output.WriteLine(string.Create(c, $"throughput   {monitor.Finished / seconds,9:N0} orders/s, {events / seconds:N0} events/s ({events:N0} events in the audit trail, {seconds:0.00} s)"));
         output.WriteLine(string.Create(c, $"latency      submit → final state: p50 {Format(monitor.Latency.Percentile(50))}, p99 {Format(monitor.Latency.Percentile(99))}, max {Format(monitor.Latency.Percentile(100))}"));
-        output.WriteLine(string.Create(c, $"start-up     {result.Startup.TotalMilliseconds:N0} ms until every service consumed its queue (processes started, databases opened, state rebuilt)"));
+        string firstOrder = monitor.FirstFinishedAt == 0 ? string.Empty : string.Create(c,
+            $"; first order through its whole flow {(DateTime.Now - System.Diagnostics.Stopwatch.GetElapsedTime(monitor.FirstFinishedAt) - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:N0} ms after the driver started");
+        output.WriteLine(string.Create(c, $"start-up     {result.Startup.TotalMilliseconds:N0} ms until every service consumed its queue (processes started, databases opened, state rebuilt){firstOrder}"));
         output.WriteLine("processes    received  redelivered  dead-lettered       sent  duplicates absorbed  starts");
         foreach (ProcessReport process in result.Processes)
         {
