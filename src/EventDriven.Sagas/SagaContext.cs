@@ -55,6 +55,9 @@ public sealed class SagaContext
 
     internal List<Func<IEventBus, CancellationToken, ValueTask>> Outbox => _outbox;
 
+    /// <summary>The event being handled when the step began (inactive for a timeout): the cause of the events the step publishes.</summary>
+    internal EventContext Cause { get; init; }
+
     /// <summary>The events of <see cref="Outbox"/>, in the same order: what an <see cref="IAtomicSagaStore"/> appends with the state.</summary>
     internal List<IEvent> Events { get; } = [];
 

@@ -118,6 +118,9 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
             throw new InvalidOperationException($"Saga '{Name}': event '{@event.EventType}' ({@event.Id}) has an empty correlation id.");
         }
 
+        // The event being handled, read before the first await (the consumer's context does not flow past one): what the events a
+        // step appends with its state are caused by.
+        EventContext cause = EventContext.Current;
         while (true)
         {
             SagaInstance<TState> instance = _instances.GetOrAdd(correlationId, s_newInstance);
@@ -132,8 +135,8 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
                 }
 
                 outbox = await EnsureLoadedAsync(instance, correlationId, cancellationToken).ConfigureAwait(false)
-                    ? await ApplyAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false)
-                    : await ApplyLateAsync(instance, correlationId, step, @event, cancellationToken).ConfigureAwait(false);
+                    ? await ApplyAsync(instance, correlationId, step, @event, cause, cancellationToken).ConfigureAwait(false)
+                    : await ApplyLateAsync(instance, correlationId, step, @event, cause, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -209,7 +212,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     /// <see cref="SagaLateEventBehavior.Throw"/>, thrown to the bus. The instance leaves memory afterwards.
     /// </summary>
     private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyLateAsync<TEvent>(
-        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, CancellationToken cancellationToken)
+        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, EventContext cause, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
         SagaStatus status = instance.Status;
@@ -237,6 +240,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         DateTimeOffset now = _time.GetUtcNow();
         var context = new SagaContext(Name, correlationId, @event.Id, now, cancellationToken)
         {
+            Cause = cause,
             LateFor = status,
             CompensationReason = status == SagaStatus.Compensated ? instance.Journal.Reason : null,
         };
@@ -250,7 +254,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     }
 
     private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyAsync<TEvent>(
-        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, CancellationToken cancellationToken)
+        SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, EventContext cause, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
         bool starting = instance.State is null;
@@ -276,7 +280,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         TState state = instance.State ?? new TState();
         SagaJournal journal = instance.Journal;
         DateTimeOffset now = _time.GetUtcNow();
-        var context = new SagaContext(Name, correlationId, @event.Id, now, cancellationToken);
+        var context = new SagaContext(Name, correlationId, @event.Id, now, cancellationToken) { Cause = cause };
         if (step.Handle is not null)
         {
             await step.Handle(state, @event, context).ConfigureAwait(false);
@@ -425,7 +429,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     /// <summary>The step's events as the bus would store them: its stream, caused by the event being handled (none for a timeout).</summary>
     private SagaStepEvent[] StepEvents(SagaContext context)
     {
-        EventContext cause = EventContext.Current;
+        EventContext cause = context.Cause;
         var events = new SagaStepEvent[context.Events.Count];
         for (int i = 0; i < events.Length; i++)
         {

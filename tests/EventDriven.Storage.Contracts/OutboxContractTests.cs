@@ -16,6 +16,24 @@ public abstract class OutboxContractTests(OutboxStoreFactory factory) : IAsyncLi
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
     [Fact]
+    public async Task ASagaStepsStateAndEvents_CommitTogether_WithTheirOutboxRows_AndAStaleRevisionWritesNeither()
+    {
+        IEventStore store = factory.OpenStore(s_itemsLeave);
+        IOutboxSource outbox = factory.OpenOutbox(s_itemsLeave);
+        EventDriven.Sagas.IAtomicSagaStore sagas = factory.OpenSagaStore(s_itemsLeave);
+        var added = new ItemAdded("cart-7", "sku-1", 1);
+        var step = new EventDriven.Sagas.SagaRecord("Checkout", "cart-7", 1, EventDriven.Sagas.SagaStatus.Running, "{}"u8.ToArray(), null, DateTimeOffset.UnixEpoch);
+
+        await sagas.SaveWithEventsAsync(step, 0, [new EventDriven.Sagas.SagaStepEvent("cart-7", new EventToAppend(added))]);
+        await Assert.ThrowsAsync<EventDriven.Sagas.SagaConcurrencyException>(async () =>
+            await sagas.SaveWithEventsAsync(step, 0, [new EventDriven.Sagas.SagaStepEvent("cart-7", new EventToAppend(new ItemAdded("cart-7", "sku-2", 1)))]));
+
+        Assert.Equal(1, (await sagas.LoadAsync("Checkout", "cart-7"))!.Revision);
+        Assert.Equal([added.Id], (await StoreRead.AllAsync(store.ReadAllAsync())).Select(static e => e.EventId));
+        Assert.Equal(added.Id, Assert.Single(await outbox.ClaimAsync(10, default)).EventId);
+    }
+
+    [Fact]
     public async Task Append_OfAnIncludedType_WritesOneRowWithTheEventAsStored_AndOtherTypesNone()
     {
         IEventStore store = factory.OpenStore(s_itemsLeave);

@@ -17,6 +17,9 @@ public abstract class OutboxStoreFactory : IAsyncDisposable
 
     public IOutboxSource OpenOutbox(OutboxOptions outbox) => Track(CreateOutbox(outbox));
 
+    /// <summary>The backend's saga store on the same database: it commits a saga step's state with the step's events.</summary>
+    public EventDriven.Sagas.IAtomicSagaStore OpenSagaStore(OutboxOptions outbox) => Track(CreateSagaStore(outbox));
+
     /// <summary>
     /// Commits one unit of work on <paramref name="store"/>: appends <paramref name="appended"/> to <paramref name="stream"/>, sends
     /// <paramref name="sent"/> (not stored) under the same partition key, and, when <paramref name="fail"/>, runs SQL of its own that
@@ -27,6 +30,8 @@ public abstract class OutboxStoreFactory : IAsyncDisposable
     protected abstract IEventStore CreateStore(OutboxOptions outbox);
 
     protected abstract IOutboxSource CreateOutbox(OutboxOptions outbox);
+
+    protected abstract EventDriven.Sagas.IAtomicSagaStore CreateSagaStore(OutboxOptions outbox);
 
     protected virtual ValueTask DeleteDatabaseAsync() => default;
 

@@ -26,5 +26,36 @@ public static class AuditTrail
         return lines;
     }
 
+    /// <summary>The trail of the most instructive order of <paramref name="book"/>: the first one compensated, else the first fulfilled, else the first rejected.</summary>
+    /// <returns>A title naming the order and its outcome, and the lines; no title when the book is empty.</returns>
+    public static async Task<(string? Title, IReadOnlyList<string> Lines)> ReadMostInstructiveAsync(IEventStore store, Orders.OrderBook book, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(book);
+        Orders.OrderView? pick = null;
+        foreach (Orders.OrderMilestones wanted in (Orders.OrderMilestones[])[Orders.OrderMilestones.Cancelled, Orders.OrderMilestones.Fulfilled, Orders.OrderMilestones.Rejected])
+        {
+            pick = book.Orders.Where(v => v.FinalState == wanted).MinBy(static v => v.OrderNumber);
+            if (pick is not null)
+            {
+                break;
+            }
+        }
+
+        if (pick is null)
+        {
+            return (null, []);
+        }
+
+        string how = pick.FinalState switch
+        {
+            Orders.OrderMilestones.Cancelled => "cancelled: " + pick.Cancellation,
+            Orders.OrderMilestones.Rejected => "rejected: " + pick.Rejection,
+            _ => "fulfilled",
+        };
+        IReadOnlyList<string> lines = await ReadAsync(store, Orders.OrderStream.Id(pick.OrderId), cancellationToken).ConfigureAwait(false);
+        return (string.Create(CultureInfo.InvariantCulture, $"order #{pick.OrderNumber} ({how})"), lines);
+    }
+
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 }

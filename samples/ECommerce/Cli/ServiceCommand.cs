@@ -20,9 +20,10 @@ public static class ServiceCommand
         Option<int> orders = new("--orders") { Description = "Orders of the run (sizes the catalogue, as in every process of the run).", DefaultValueFactory = _ => 20_000 };
         Option<int> timeoutMs = new("--payment-timeout-ms") { Description = "How long the order saga waits for the payment provider.", DefaultValueFactory = _ => 1_000 };
         Option<double> transient = new("--transient-failure-rate") { Description = "Share of payments whose first attempt fails for a moment.", DefaultValueFactory = _ => 0.001 };
+        Option<string> postgres = new("--postgres") { Description = "Keep the service's store on this PostgreSQL server (an Npgsql connection string); --db is then its schema." };
         var command = new Command("service", "Runs one service of the distributed shop until its standard input closes or it gets SIGTERM; prints READY once it consumes its queue.")
         {
-            name, db, books, broker, exchange, orders, timeoutMs, transient,
+            name, db, books, broker, exchange, orders, timeoutMs, transient, postgres,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -47,6 +48,7 @@ public static class ServiceCommand
                 Orders = result.GetValue(orders),
                 PaymentTimeout = TimeSpan.FromMilliseconds(result.GetValue(timeoutMs)),
                 TransientFailureRate = result.GetValue(transient),
+                Postgres = result.GetValue(postgres),
             };
             return await ServiceHost.RunAsync(service, settings, result.GetValue(db)!, result.GetValue(books)!, Console.Out, Console.In).ConfigureAwait(false);
         });

@@ -89,9 +89,9 @@ public static class ShopCommand
                 return 2;
             }
 
-            if (result.GetValue(inMemory) || result.GetValue(postgres) is not null || result.GetValue(keep))
+            if (result.GetValue(inMemory) || result.GetValue(keep))
             {
-                await Console.Error.WriteLineAsync("--distributed runs each service on its own SQLite database, recreated every run: --in-memory, --postgres and --keep do not apply.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("--distributed runs each service on its own database (SQLite, or a schema with --postgres), recreated every run: --in-memory and --keep do not apply.").ConfigureAwait(false);
                 return 2;
             }
 
@@ -105,6 +105,7 @@ public static class ShopCommand
                 Seed = result.GetValue(seed),
                 Directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(result.GetValue(db)!))!, "distributed"),
                 RabbitMq = broker,
+                Postgres = result.GetValue(postgres),
                 PaymentsInstances = result.GetValue(paymentsInstances),
                 Chaos = result.GetValue(chaos),
                 Progress = !result.GetValue(noProgress),

@@ -123,7 +123,7 @@ public static class ShopJob
         string? mermaidPath = await WriteFlowDiagramAsync(databasePath, cancellationToken).ConfigureAwait(false);
         var result = new ShopJobResult(run, invariants, elapsed, mermaidPath);
 
-        (string? title, IReadOnlyList<string> trail) = await ReadOneAuditTrailAsync(run, cancellationToken).ConfigureAwait(false);
+        (string? title, IReadOnlyList<string> trail) = await AuditTrail.ReadMostInstructiveAsync(run.Store, run.Book, cancellationToken).ConfigureAwait(false);
         RunSummary.Write(output, result, trail, title);
         return result;
     }
@@ -199,33 +199,5 @@ public static class ShopJob
         string path = Path.Combine(Path.GetDirectoryName(databasePath)!, Path.GetFileNameWithoutExtension(databasePath) + "-flow.mmd");
         await File.WriteAllTextAsync(path, EventTopology.Current.ToMermaid(), cancellationToken).ConfigureAwait(false);
         return path;
-    }
-
-    /// <summary>The audit trail of the most instructive order: the first one compensated, else the first fulfilled, else the first.</summary>
-    private static async Task<(string? Title, IReadOnlyList<string> Lines)> ReadOneAuditTrailAsync(ShopRun run, CancellationToken cancellationToken)
-    {
-        OrderView? pick = null;
-        foreach (OrderMilestones wanted in (OrderMilestones[])[OrderMilestones.Cancelled, OrderMilestones.Fulfilled, OrderMilestones.Rejected])
-        {
-            pick = run.Book.Orders.Where(v => v.FinalState == wanted).MinBy(static v => v.OrderNumber);
-            if (pick is not null)
-            {
-                break;
-            }
-        }
-
-        if (pick is null)
-        {
-            return (null, []);
-        }
-
-        string how = pick.FinalState switch
-        {
-            OrderMilestones.Cancelled => "cancelled: " + pick.Cancellation,
-            OrderMilestones.Rejected => "rejected: " + pick.Rejection,
-            _ => "fulfilled",
-        };
-        IReadOnlyList<string> lines = await AuditTrail.ReadAsync(run.Store, OrderStream.Id(pick.OrderId), cancellationToken).ConfigureAwait(false);
-        return (string.Create(CultureInfo.InvariantCulture, $"order #{pick.OrderNumber} ({how})"), lines);
     }
 }

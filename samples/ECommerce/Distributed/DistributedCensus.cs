@@ -18,20 +18,26 @@ namespace ECommerce.Distributed;
 /// <param name="Stock">Inventory's warehouse, rebuilt from Inventory's store.</param>
 /// <param name="Gateway">The payment provider, over its books.</param>
 /// <param name="Received">Per process: distinct events it received and stored (the events of types it does not own).</param>
+/// <param name="TrailTitle">The order whose audit trail <paramref name="Trail"/> is, and its outcome.</param>
+/// <param name="Trail">One order's history, read back from the audit store.</param>
 public sealed record DistributedCensus(
     IReadOnlyDictionary<string, HashSet<Guid>> Published,
     StoreCensus Audit,
     HashSet<Guid> AuditIds,
     StockLevels Stock,
     PaymentGateway Gateway,
-    IReadOnlyDictionary<string, long> Received)
+    IReadOnlyDictionary<string, long> Received,
+    string? TrailTitle,
+    IReadOnlyList<string> Trail)
 {
     /// <summary>Reads every database of the run once.</summary>
-    /// <param name="databases">Each process's label, service and database (the storefront's included).</param>
+    /// <param name="databases">Each process's label, service and database: a SQLite file, or a schema on <paramref name="postgres"/> (the storefront's included).</param>
+    /// <param name="postgres">The PostgreSQL server of the stores, or null for SQLite files.</param>
     /// <param name="catalog">The run's catalogue (opening stock).</param>
     /// <param name="providerBooks">The payment provider's books.</param>
+    /// <param name="book">The shop front's live order book (which order's trail to show).</param>
     /// <param name="cancellationToken">Stops the reading.</param>
-    public static async Task<DistributedCensus> TakeAsync(IReadOnlyList<(string Label, ShopService Service, string Path)> databases, ShopCatalog catalog, SqlitePaymentBooks providerBooks, CancellationToken cancellationToken)
+    public static async Task<DistributedCensus> TakeAsync(IReadOnlyList<(string Label, ShopService Service, string Path)> databases, string? postgres, ShopCatalog catalog, SqlitePaymentBooks providerBooks, Orders.OrderBook book, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(databases);
         var published = new Dictionary<string, HashSet<Guid>>(StringComparer.Ordinal);
@@ -44,12 +50,17 @@ public sealed record DistributedCensus(
         var stock = new StockLevels(catalog);
         StoreCensus? audit = null;
         var auditIds = new HashSet<Guid>();
+        (string? Title, IReadOnlyList<string> Lines) trail = (null, []);
         foreach ((string label, ShopService service, string path) in databases)
         {
-            await using var store = new SqliteEventStore(path);
+            await using IAsyncDisposable opened = postgres is null
+                ? new SqliteEventStore(path)
+                : new EventDriven.PostgreSql.PostgresEventStore(new EventDriven.PostgreSql.PostgresStoreOptions { ConnectionString = postgres, Schema = path });
+            var store = (IEventStore)opened;
             if (ReferenceEquals(service, ShopService.Audit))
             {
                 audit = await StoreCensus.TakeAsync(store, 0, cancellationToken).ConfigureAwait(false);
+                trail = await ECommerce.Audit.AuditTrail.ReadMostInstructiveAsync(store, book, cancellationToken).ConfigureAwait(false);
             }
 
             var receivedIds = new HashSet<Guid>();
@@ -83,7 +94,9 @@ public sealed record DistributedCensus(
             auditIds,
             stock,
             new PaymentGateway(0, providerBooks.Snapshot()),
-            received);
+            received,
+            trail.Title,
+            trail.Lines);
     }
 
     /// <summary>Rows per event type the owning services published (distinct ids).</summary>

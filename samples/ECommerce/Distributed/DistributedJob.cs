@@ -48,6 +48,7 @@ public static class DistributedJob
             Orders = options.Orders,
             PaymentTimeout = options.PaymentTimeout,
             TransientFailureRate = options.TransientFailureRate,
+            Postgres = options.Postgres,
         };
         string providerBooksPath = Path.Combine(directory, "payment-provider.db");
         List<ServiceProcess> processes = [];
@@ -56,9 +57,15 @@ public static class DistributedJob
             int instances = ReferenceEquals(service, ShopService.Payments) ? options.PaymentsInstances : 1;
             for (int instance = 1; instance <= instances; instance++)
             {
-                string file = instances == 1 ? service.Name + ".db" : string.Create(CultureInfo.InvariantCulture, $"{service.Name}-{instance}.db");
-                processes.Add(new ServiceProcess(service, instance, settings, Path.Combine(directory, file), providerBooksPath));
+                string label = instances == 1 ? service.Name : string.Create(CultureInfo.InvariantCulture, $"{service.Name}#{instance}");
+                string database = settings.Postgres is null ? Path.Combine(directory, label.Replace('#', '-') + ".db") : DistributedSettings.SchemaOf(label);
+                processes.Add(new ServiceProcess(service, instance, settings, database, providerBooksPath));
             }
+        }
+
+        if (settings.Postgres is { } server)
+        {
+            await DropSchemasAsync(server, [DistributedSettings.SchemaOf(ShopService.Storefront.Name), .. processes.Select(static p => p.DatabasePath)], cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -84,7 +91,7 @@ public static class DistributedJob
         var monitor = new RunMonitor(options.Orders, options.Customers);
         using var meterFactory = new RunMeterFactory();
         using var metrics = new BusMetrics(meterFactory);
-        string storefrontDatabase = Path.Combine(directory, ShopService.Storefront.Name + ".db");
+        string storefrontDatabase = settings.Postgres is null ? Path.Combine(directory, ShopService.Storefront.Name + ".db") : DistributedSettings.SchemaOf(ShopService.Storefront.Name);
         ServiceCollection services = [];
         services.AddSingleton<System.Diagnostics.Metrics.IMeterFactory>(meterFactory);
         services.AddSingleton(catalog).AddSingleton(book).AddSingleton(monitor);
@@ -168,7 +175,7 @@ public static class DistributedJob
 
             List<(string Label, ShopService Service, string Path)> databases = [(ShopService.Storefront.Name, ShopService.Storefront, storefrontDatabase), .. processes.Select(static p => (p.Label, p.Service, p.DatabasePath))];
             using var providerBooks = new SqlitePaymentBooks(providerBooksPath);
-            DistributedCensus census = await DistributedCensus.TakeAsync(databases, catalog, providerBooks, cancellationToken).ConfigureAwait(false);
+            DistributedCensus census = await DistributedCensus.TakeAsync(databases, settings.Postgres, catalog, providerBooks, book, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<InvariantResult> invariants =
             [
                 ShopInvariants.EveryOrderEndsOnce(monitor.Submitted, monitor.RepeatedFinals, book),
@@ -199,12 +206,26 @@ public static class DistributedJob
         OrderMix mix = options.Mix;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"EventDriven e-commerce, distributed: {options.Orders:N0} orders from {options.Customers:N0} customers shopping at once, seed {options.Seed}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failure mix  {mix.Invalid:P1} invalid, {mix.OutOfStock:P1} out of stock, {mix.Declined:P1} declined, {mix.PaymentTimeout:P1} payment timeouts, {options.TransientFailureRate:P1} transient payment errors"));
-        output.WriteLine($"services     {string.Join(", ", processes.Select(static p => p.Label))}: a process each, each with its own SQLite database in {directory}");
+        output.WriteLine(settings.Postgres is { } server
+            ? $"services     {string.Join(", ", processes.Select(static p => p.Label))}: a process each, each with its own schema on PostgreSQL {Cli.PostgresShop.Describe(server)}"
+            : $"services     {string.Join(", ", processes.Select(static p => p.Label))}: a process each, each with its own SQLite database in {directory}");
         output.WriteLine($"broker       RabbitMQ {settings.Broker.Host}:{settings.Broker.Port}{(options.RabbitMq is null ? " (a throwaway node for this run)" : string.Empty)}, exchange '{settings.Exchange}'; out through each service's outbox, in through its queue");
         output.WriteLine(options.Chaos
             ? string.Create(CultureInfo.InvariantCulture, $"chaos        {options.KillCount} SIGKILLs of randomly chosen service processes during the run, each restarted on its database")
             : "chaos        off (--chaos kills service processes during the run)");
         output.Flush();
+    }
+
+    /// <summary>Drops the run's schemas with everything in them: a run starts from empty stores (the tables come back at the first write).</summary>
+    private static async Task DropSchemasAsync(string connectionString, IEnumerable<string> schemas, CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (string schema in schemas)
+        {
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Waits until every order has an outcome; false if none finished for <paramref name="stallTimeout"/>.</summary>

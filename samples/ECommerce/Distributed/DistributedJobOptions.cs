@@ -29,6 +29,9 @@ public sealed record DistributedJobOptions
     /// <summary>A broker to use (amqp://…); null starts a throwaway RabbitMQ node for the run.</summary>
     public Uri? RabbitMq { get; init; }
 
+    /// <summary>A PostgreSQL server (Npgsql connection string): each process keeps its store in a schema of its own there (dropped first). Null: SQLite files.</summary>
+    public string? Postgres { get; init; }
+
     /// <summary>Payments processes competing for the Payments queue. Default 1.</summary>
     public int PaymentsInstances { get; init; } = 1;
 
@@ -85,6 +88,18 @@ public sealed record DistributedJobOptions
         if (RabbitMq is { } uri && uri.Scheme is not ("amqp" or "amqps"))
         {
             throw new ArgumentException($"--rabbitmq is {uri}; give an amqp:// or amqps:// URI, e.g. amqp://guest:guest@127.0.0.1:5672/.");
+        }
+
+        if (Postgres is { } server)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(server);
+            }
+            catch (ArgumentException invalid)
+            {
+                throw new ArgumentException($"--postgres is not a valid connection string ({invalid.Message}); e.g. --postgres \"Host=127.0.0.1;Username=postgres;Database=shop\".", invalid);
+            }
         }
 
         if (string.IsNullOrWhiteSpace(Directory))

@@ -17,4 +17,13 @@ public sealed record DistributedSettings
 
     /// <summary>The share of payments whose first attempt fails for a moment (retried by the bus).</summary>
     public double TransientFailureRate { get; init; } = 0.001;
+
+    /// <summary>
+    /// A PostgreSQL server (an Npgsql connection string) for the services' stores instead of SQLite files: each process then owns a
+    /// schema of its own on it (<c>shop_orders</c>, …). Null: SQLite.
+    /// </summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The PostgreSQL schema of the process labelled <paramref name="label"/> (e.g. <c>payments#2</c> → <c>shop_payments_2</c>).</summary>
+    public static string SchemaOf(string label) => "shop_" + label.Replace('#', '_');
 }

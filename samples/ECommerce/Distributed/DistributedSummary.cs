@@ -1,6 +1,5 @@
 using System.Globalization;
 using ECommerce.Invariants;
-using ECommerce.Orders;
 using ECommerce.Reporting;
 
 namespace ECommerce.Distributed;
@@ -28,6 +27,12 @@ public static class DistributedSummary
         string firstOrder = monitor.FirstFinishedAt == 0 ? string.Empty : string.Create(c,
             $"; first order through its whole flow {(DateTime.Now - System.Diagnostics.Stopwatch.GetElapsedTime(monitor.FirstFinishedAt) - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:N0} ms after the driver started");
         output.WriteLine(string.Create(c, $"start-up     {result.Startup.TotalMilliseconds:N0} ms until every service consumed its queue (processes started, databases opened, state rebuilt){firstOrder}"));
+        output.WriteLine("events in the audit trail per type:");
+        foreach ((string eventType, long count) in result.Census.Audit.RowsByType.OrderByDescending(static p => p.Value).ThenBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine(string.Create(c, $"  {eventType,-26} {count,9:N0}"));
+        }
+
         output.WriteLine("processes    received  redelivered  dead-lettered       sent  duplicates absorbed  starts");
         foreach (ProcessReport process in result.Processes)
         {
@@ -47,6 +52,15 @@ public static class DistributedSummary
         }
 
         output.WriteLine(string.Create(c, $"delivery     {redelivered:N0} messages redelivered by the broker; {duplicates:N0} copies absorbed (already stored or already recorded: no second effect)"));
+        if (result.Census.TrailTitle is { } title)
+        {
+            output.WriteLine($"audit trail of {title}, read back from the audit service's store:");
+            foreach (string line in result.Census.Trail)
+            {
+                output.WriteLine(line);
+            }
+        }
+
         output.WriteLine($"event flow   {result.MermaidPath} (Mermaid, from each service's part of the generated topology manifest)");
         output.WriteLine("invariants:");
         foreach (InvariantResult invariant in result.Invariants)

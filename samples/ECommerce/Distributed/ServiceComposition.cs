@@ -16,18 +16,35 @@ public static class ServiceComposition
     /// <summary>Deliveries of one service the bus works on at once: enough for the store to commit many per group.</summary>
     public const int DeliveriesInFlight = 256;
 
-    /// <summary>Registers <paramref name="service"/> on <paramref name="databasePath"/>; the caller adds the service's own state (stock, provider, book).</summary>
-    public static IServiceCollection AddShopService(this IServiceCollection services, ShopService service, DistributedSettings settings, string databasePath)
+    /// <summary>
+    /// Registers <paramref name="service"/> on <paramref name="database"/>: a SQLite file, or with <see cref="DistributedSettings.Postgres"/>
+    /// a schema on that server. The caller adds the service's own state (stock, provider, book).
+    /// </summary>
+    public static IServiceCollection AddShopService(this IServiceCollection services, ShopService service, DistributedSettings settings, string database)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddEventDrivenSqlite(databasePath, o =>
+        if (settings.Postgres is { } server)
         {
-            foreach (string eventType in service.Owns)
+            services.AddEventDrivenPostgres(server, o =>
             {
-                o.Outbox.Include(eventType);
-            }
-        });
+                o.Schema = database;
+                foreach (string eventType in service.Owns)
+                {
+                    o.Outbox.Include(eventType);
+                }
+            });
+        }
+        else
+        {
+            services.AddEventDrivenSqlite(database, o =>
+            {
+                foreach (string eventType in service.Owns)
+                {
+                    o.Outbox.Include(eventType);
+                }
+            });
+        }
 
         services.AddEventDriven(o =>
         {
@@ -68,7 +85,7 @@ public static class ServiceComposition
 
         if (service.RunsOrderSaga)
         {
-            // AwaitCommit with the SQLite saga store: a step's state and the events it publishes commit in one transaction, and the
+            // AwaitCommit with the SQLite or PostgreSQL saga store: a step's state and the events it publishes commit in one transaction, and the
             // message that caused the step is acknowledged after that (the saga's receipt barrier). A kill can never keep the state
             // without its events (the order would wait forever) or the events without the state (a restart's timeout would contradict them).
             services.AddSaga<OrderSaga, OrderSagaState>(

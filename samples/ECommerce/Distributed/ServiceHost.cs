@@ -20,7 +20,7 @@ public static class ServiceHost
     /// <summary>Runs <paramref name="service"/> on <paramref name="databasePath"/> until told to stop; returns the exit code.</summary>
     /// <param name="service">The service to run.</param>
     /// <param name="settings">What every process of the run agrees on.</param>
-    /// <param name="databasePath">This process's own SQLite database (kept across its restarts).</param>
+    /// <param name="databasePath">This process's own SQLite database, or its PostgreSQL schema with <see cref="DistributedSettings.Postgres"/> (kept across its restarts).</param>
     /// <param name="providerBooks">The payment provider's books, shared by the Payments processes.</param>
     /// <param name="output">Where READY, the stats lines and STOPPED go.</param>
     /// <param name="input">Closing it stops the service.</param>
@@ -29,7 +29,11 @@ public static class ServiceHost
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(input);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        if (settings.Postgres is null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        }
+
         var catalog = ShopCatalog.Create(settings.Orders);
         ServiceCollection services = [];
         using SqlitePaymentBooks? books = ReferenceEquals(service, ShopService.Payments) ? new SqlitePaymentBooks(providerBooks) : null;

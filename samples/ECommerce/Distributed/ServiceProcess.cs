@@ -36,6 +36,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             "--orders", settings.Orders.ToString(CultureInfo.InvariantCulture),
             "--payment-timeout-ms", ((int)settings.PaymentTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             "--transient-failure-rate", settings.TransientFailureRate.ToString(CultureInfo.InvariantCulture),
+            .. settings.Postgres is { } server ? (string[])["--postgres", server] : [],
         ];
     }
 
@@ -45,7 +46,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>1 for the first instance of the service.</summary>
     public int Instance { get; }
 
-    /// <summary>This instance's own database.</summary>
+    /// <summary>This instance's own database: a SQLite file, or its PostgreSQL schema.</summary>
     public string DatabasePath { get; }
 
     /// <summary>E.g. <c>payments#2</c>.</summary>

@@ -25,9 +25,11 @@ namespace EventDriven.PostgreSql;
 /// <see cref="ListOpenAsync"/> and <see cref="GetDueTimeoutsAsync"/> flush first. Dispose it (the container does) to commit what is still queued.
 /// </para>
 /// </remarks>
-public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposable
+public sealed class PostgresSagaStore : IAtomicSagaStore, IAsyncDisposable, IDisposable
 {
     private readonly PostgresDatabase _database;
+    private readonly PostgresStoreOptions _options;
+    private EventDriven.Serialization.IEventSerializer? _serializer;
     private readonly SagaSaveQueue _saves = new();
     private readonly Action<PendingSagaSave> _enqueue;
     private readonly SagaSql _sql;
@@ -43,6 +45,7 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
     public PostgresSagaStore(PostgresStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _options = options;
         _database = PostgresDatabase.Acquire(options);
         _enqueue = _database.Enqueue;
         _database.Require(PostgresSchema.SagasComponent);
@@ -67,6 +70,46 @@ public sealed class PostgresSagaStore : ISagaStore, IAsyncDisposable, IDisposabl
         // newer one, never an older one, because a save leaves the queue only after its commit.
         IReadOnlyList<SagaRecord> found = await QueryAsync(_sql.Load, sagaType, command => command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = correlationId }), cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One transaction on a connection of its own (a <see cref="PostgresUnitOfWork"/>): the saga row and the appended events, with
+    /// their outbox rows when the store's outbox includes their types, under the append lock like every append (positions stay in
+    /// commit order). Events are serialized with the store options' serializer, as the event store does.
+    /// </remarks>
+    public async ValueTask SaveWithEventsAsync(SagaRecord record, long expectedRevision, IReadOnlyList<SagaStepEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedRevision);
+        ThrowIfDisposed();
+        foreach (string component in (string[])[PostgresSchema.EventsComponent, PostgresSchema.SagasComponent, PostgresSchema.OutboxComponent])
+        {
+            await _database.EnsureComponentAsync(component, cancellationToken).ConfigureAwait(false);
+        }
+
+        _serializer ??= _options.Serializer ?? new EventDriven.Serialization.JsonEventSerializer(_options.EventTypes ?? new EventDriven.Serialization.EventTypeRegistry());
+        NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction transaction;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await using var unit = new PostgresUnitOfWork(_database, _serializer, _options.MaxEventSize, TimeProvider.System, connection, transaction, owned: true);
+        await unit.SaveSagaAsync(record, expectedRevision, cancellationToken).ConfigureAwait(false);
+        foreach (SagaStepEvent step in events)
+        {
+            unit.Append(step.StreamId, [step.Event], EventDriven.Store.ExpectedVersion.Any);
+        }
+
+        await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -45,4 +45,6 @@ public sealed class PostgresOutboxFactory : OutboxStoreFactory
     protected override IEventStore CreateStore(OutboxOptions outbox) => new PostgresEventStore(Options(outbox));
 
     protected override IOutboxSource CreateOutbox(OutboxOptions outbox) => new PostgresOutbox(Options(outbox));
+
+    protected override EventDriven.Sagas.IAtomicSagaStore CreateSagaStore(OutboxOptions outbox) => new PostgresSagaStore(Options(outbox));
 }

@@ -33,6 +33,8 @@ public sealed class SqliteOutboxFactory : OutboxStoreFactory
 
     protected override IOutboxSource CreateOutbox(OutboxOptions outbox) => new SqliteOutbox(Options(outbox));
 
+    protected override EventDriven.Sagas.IAtomicSagaStore CreateSagaStore(OutboxOptions outbox) => new SqliteSagaStore(Options(outbox));
+
     protected override ValueTask DeleteDatabaseAsync()
     {
         _file.Dispose();
