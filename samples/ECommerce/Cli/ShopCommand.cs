@@ -64,13 +64,8 @@ public static class ShopCommand
                 Progress = !result.GetValue(noProgress),
             };
 
-            try
+            if (await RefusedAsync(options.Validate).ConfigureAwait(false))
             {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return 2;
             }
 
@@ -79,6 +74,21 @@ public static class ShopCommand
         });
 
         return command;
+
+        // An option out of range: say which on stderr and exit with 2, as System.CommandLine does for a malformed one.
+        static async Task<bool> RefusedAsync(Action validate)
+        {
+            try
+            {
+                validate();
+                return false;
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return true;
+            }
+        }
 
         async Task<int> RunDistributedAsync(ParseResult result, CancellationToken cancellationToken)
         {
@@ -111,13 +121,8 @@ public static class ShopCommand
                 Progress = !result.GetValue(noProgress),
             };
 
-            try
+            if (await RefusedAsync(options.Validate).ConfigureAwait(false))
             {
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return 2;
             }
 

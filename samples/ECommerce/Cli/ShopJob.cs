@@ -98,7 +98,8 @@ public static class ShopJob
         var clock = new ShopClock(bus, options.PaymentTimeout, options.AdvanceTime);
         var simulator = new CustomerSimulator(bus, catalog, monitor, options.Mix, options.Seed, clock);
         await simulator.PlaceOrdersAsync(options.Orders, cancellationToken).ConfigureAwait(false);
-        bool allFinished = await WaitForOutcomesAsync(monitor, clock, options.Orders, options.StallTimeout, cancellationToken).ConfigureAwait(false);
+        // Every order is placed, so no customer publishes any more: a quiet ring means the open orders wait for their timeouts.
+        bool allFinished = await monitor.WaitForAllAsync(options.Orders, options.StallTimeout, clock.DrivesTime ? ShopClock.Poll : TimeSpan.FromMilliseconds(5), clock.AdvanceIfQuiet, cancellationToken).ConfigureAwait(false);
         for (int i = hosted.Length - 1; i >= 0; i--)
         {
             await hosted[i].StopAsync(cancellationToken).ConfigureAwait(false);
@@ -161,32 +162,6 @@ public static class ShopJob
             : $"event store  SQLite {databasePath} (WAL, synchronous=FULL, group commit{(options.Keep ? ", kept from earlier runs" : ", recreated")})");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"dispatch     {options.DispatchMode}, every event stored before it is handled"));
         output.Flush();
-    }
-
-    /// <summary>Waits until every order has an outcome; false if none finished for <paramref name="stallTimeout"/>.</summary>
-    private static async Task<bool> WaitForOutcomesAsync(RunMonitor monitor, ShopClock clock, int orders, TimeSpan stallTimeout, CancellationToken cancellationToken)
-    {
-        long lastFinished = -1;
-        long lastProgressAt = Stopwatch.GetTimestamp();
-        while (monitor.Finished < orders)
-        {
-            long finished = monitor.Finished;
-            if (finished != lastFinished)
-            {
-                lastFinished = finished;
-                lastProgressAt = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgressAt) > stallTimeout)
-            {
-                return false;
-            }
-
-            // Every order is placed, so no customer publishes any more: a quiet ring means the open orders wait for their timeouts.
-            clock.AdvanceIfQuiet();
-            await Task.Delay(clock.DrivesTime ? ShopClock.Poll : TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
     }
 
     private static async Task<string?> WriteFlowDiagramAsync(string? databasePath, CancellationToken cancellationToken)

@@ -123,7 +123,7 @@ public static class DistributedJob
             var bus = provider.GetRequiredService<IEventBus>();
             var simulator = new CustomerSimulator(bus, catalog, monitor, options.Mix, options.Seed);
             await simulator.PlaceOrdersAsync(options.Orders, cancellationToken).ConfigureAwait(false);
-            bool allFinished = await WaitForOutcomesAsync(monitor, options.Orders, options.StallTimeout, cancellationToken).ConfigureAwait(false);
+            bool allFinished = await monitor.WaitForAllAsync(options.Orders, options.StallTimeout, TimeSpan.FromMilliseconds(5), beforeEachLook: null, cancellationToken).ConfigureAwait(false);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
 
             // Every kill point lies before the last order finished, but a kill's restart takes a second or so: the kills still
@@ -226,30 +226,6 @@ public static class DistributedJob
             await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
             await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Waits until every order has an outcome; false if none finished for <paramref name="stallTimeout"/>.</summary>
-    private static async Task<bool> WaitForOutcomesAsync(RunMonitor monitor, int orders, TimeSpan stallTimeout, CancellationToken cancellationToken)
-    {
-        long lastFinished = -1;
-        long lastProgressAt = Stopwatch.GetTimestamp();
-        while (monitor.Finished < orders)
-        {
-            long finished = monitor.Finished;
-            if (finished != lastFinished)
-            {
-                lastFinished = finished;
-                lastProgressAt = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgressAt) > stallTimeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -73,6 +73,34 @@ public sealed class RunMonitor
     /// <summary>The outcome of order <paramref name="orderNumber"/>.</summary>
     public OrderOutcome OutcomeOf(int orderNumber) => _outcomes[orderNumber];
 
+    /// <summary>
+    /// Waits until all <paramref name="orders"/> have an outcome, looking every <paramref name="poll"/>; false once none finished for
+    /// <paramref name="stallTimeout"/>. <paramref name="beforeEachLook"/> runs before each look (a fake clock moves time there).
+    /// </summary>
+    public async Task<bool> WaitForAllAsync(int orders, TimeSpan stallTimeout, TimeSpan poll, Action? beforeEachLook, CancellationToken cancellationToken)
+    {
+        long lastFinished = -1;
+        long lastProgressAt = Stopwatch.GetTimestamp();
+        while (Finished < orders)
+        {
+            long finished = Finished;
+            if (finished != lastFinished)
+            {
+                lastFinished = finished;
+                lastProgressAt = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgressAt) > stallTimeout)
+            {
+                return false;
+            }
+
+            beforeEachLook?.Invoke();
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>Records that order <paramref name="orderNumber"/> was submitted now. Called by the simulation before publishing it.</summary>
     public void Submit(int orderNumber)
     {
