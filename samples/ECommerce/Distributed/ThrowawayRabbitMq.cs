@@ -83,7 +83,7 @@ public sealed class ThrowawayRabbitMq : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var broker = new ThrowawayRabbitMq(new Uri($"amqp://guest:guest@127.0.0.1:{port}/"), directory, process, mappersBefore);
-        broker.StartWatchdog();
+        StartWatchdog($"[ -f {directory}/pid ] && kill -9 $(cat {directory}/pid) 2>/dev/null; sleep 1; rm -rf {directory}");
         try
         {
             await booted.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
@@ -92,6 +92,13 @@ public sealed class ThrowawayRabbitMq : IAsyncDisposable
         {
             await broker.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+
+        // The port mapper a first node starts outlives it: once this process is gone, stop it too, unless another node uses it.
+        string mappers = string.Concat(PortMappers().Except(mappersBefore).Select(static pid => $"kill -9 {pid} 2>/dev/null; "));
+        if (mappers.Length > 0)
+        {
+            StartWatchdog($"sleep 2; for c in /proc/[0-9]*/comm; do [ \"$(cat $c 2>/dev/null)\" = beam.smp ] && exit 0; done; {mappers}");
         }
 
         return broker;
@@ -112,7 +119,10 @@ public sealed class ThrowawayRabbitMq : IAsyncDisposable
         }
 
         _process.Dispose();
-        foreach (int mapper in PortMappers().Except(_mappersBefore))
+
+        // The port mapper serves every node of the machine: stop the one this node started only when no other node runs.
+        bool otherNodes = Directory.GetDirectories("/proc").Any(static d => int.TryParse(Path.GetFileName(d), out int pid) && ReadComm(pid) == "beam.smp");
+        foreach (int mapper in otherNodes ? [] : PortMappers().Except(_mappersBefore))
         {
             Kill(mapper);
         }
@@ -136,11 +146,10 @@ public sealed class ThrowawayRabbitMq : IAsyncDisposable
         }
     }
 
-    /// <summary>A detached shell that kills the node and deletes its folder once this process is gone, however it ended.</summary>
-    private void StartWatchdog()
+    /// <summary>A detached shell that runs <paramref name="cleanup"/> once this process is gone, however it ended.</summary>
+    private static void StartWatchdog(string cleanup)
     {
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        string cleanup = $"[ -f {_directory}/pid ] && kill -9 $(cat {_directory}/pid) 2>/dev/null; sleep 1; rm -rf {_directory}";
         foreach (string argument in (string[])["sh", "-c", $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {cleanup}"])
         {
             start.ArgumentList.Add(argument);

@@ -21,6 +21,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private readonly string _node;
     private readonly int _distributionPort;
     private Process? _process;
+    private int[] _portMappers = [];
     private int _disposed;
 
     private RabbitMqServer(Uri uri, string? directory, string node, int distributionPort)
@@ -62,10 +63,13 @@ public sealed class RabbitMqServer : IAsyncDisposable
                     await RunAsync("chown", $"-R rabbitmq {directory}");
                 }
 
+                int[] mappersBefore = PortMappers();
                 await server.StartAsync();
 
-                // The test host may end this process without running ProcessExit handlers or a test's dispose to the end: a
-                // watchdog of its own kills the node and deletes its folder once this process is gone.
+                // The first node of a machine starts the Erlang port mapper (epmd), a daemon outside the node: it is this fixture's
+                // to stop too. The test host may end this process without running ProcessExit handlers or a test's dispose to the
+                // end: a watchdog of its own kills the node (and that mapper) and deletes its folder once this process is gone.
+                server._portMappers = [.. PortMappers().Except(mappersBefore)];
                 server.WatchThisProcess();
                 return server;
             }
@@ -134,7 +138,13 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
     /// <summary>Starts a detached watchdog that kills the node (its beam process, by the PID file) and deletes its folder once this process is gone.</summary>
     public void WatchThisProcess()
-        => PostgreSql.Tests.Fixtures.Watchdog.Start(System.Environment.ProcessId, $"[ -f {_directory}/pid ] && kill -9 $(cat {_directory}/pid) 2>/dev/null; sleep 1; rm -rf {_directory}");
+        => PostgreSql.Tests.Fixtures.Watchdog.Start(
+            System.Environment.ProcessId,
+            $"[ -f {_directory}/pid ] && kill -9 $(cat {_directory}/pid) 2>/dev/null; sleep 1; {UnlessANodeRuns(string.Concat(_portMappers.Select(static pid => $"kill -9 {pid} 2>/dev/null; ")))} rm -rf {_directory}");
+
+    /// <summary>A shell command run only when no RabbitMQ node (beam.smp) runs on the machine any more: the port mapper serves them all.</summary>
+    private static string UnlessANodeRuns(string command)
+        => command.Length == 0 ? string.Empty : $"( for c in /proc/[0-9]*/comm; do [ \"$(cat $c 2>/dev/null)\" = beam.smp ] && exit 0; done; {command});";
 
     /// <summary>Kills the node (SIGKILL to every process of it) and deletes its folder: for process exit.</summary>
     public void Abandon()
@@ -147,6 +157,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         // SIGKILL to the node (by its PID file), then to the launcher, one process at a time: Kill(entireProcessTree) stops the whole
         // tree first and, cut off at process exit, would leave it stopped for good.
         KillNode();
+        KillPortMappers();
         if (_process is { } process)
         {
             _process = null;
@@ -170,6 +181,48 @@ public sealed class RabbitMqServer : IAsyncDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // A later run's RemoveLeftovers takes what is left.
+        }
+    }
+
+    /// <summary>Stops the port mapper this fixture's node started, unless another node (another test process's) still uses it.</summary>
+    private void KillPortMappers()
+    {
+        if (Directory.GetDirectories("/proc").Any(static d => ReadComm(Path.GetFileName(d)) == "beam.smp"))
+        {
+            return;
+        }
+
+        foreach (int pid in _portMappers)
+        {
+            try
+            {
+                using Process mapper = Process.GetProcessById(pid);
+                mapper.Kill();
+                mapper.WaitForExit(10_000);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    /// <summary>The Erlang port mapper daemons running now (by /proc).</summary>
+    private static int[] PortMappers()
+        => [.. Directory.GetDirectories("/proc").Select(static d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : -1)
+            .Where(static pid => pid > 0 && IsPortMapper(pid))];
+
+    private static bool IsPortMapper(int pid) => ReadComm(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) == "epmd";
+
+    private static string? ReadComm(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -214,6 +267,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         await KillAsync();
+        KillPortMappers();
         try
         {
             Directory.Delete(_directory, recursive: true);
