@@ -439,7 +439,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
         }
 
         Transport.IReceiptBarrier[] receiptBarriers = ReceiptBarriers();
-        _storedWatermark = _storeWriter is null && receiptBarriers.Length == 0 ? null : new StoredWatermark(_options.Partitions, _storeWriter is not null, receiptBarriers);
+        _storedWatermark = _storeWriter is null && receiptBarriers.Length == 0 ? null : new StoredWatermark(_options.Partitions, receiptBarriers);
         var consumers = new ConsumerGroup(_options, ConsumerStages);
         _storedWatermark?.Attach(consumers.Rings);
         _ringPublisher = new RingPublisher(consumers, _metrics, _inlineStore);
@@ -455,15 +455,15 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private IConsumerStage[] ConsumerStages()
     {
         var dispatch = new DispatchStage(_metrics);
-        // Last: a received event is finished only when every stage before is, and (when events are stored) once what its handlers
-        // published is stored too.
+        // Last: a received event is finished only when every stage before is, once what its handlers published went through every
+        // stage too (stored, handled here), and once the receipt barriers flushed what those handlers wrote behind.
         var receipts = new ReceiptStage(_storedWatermark);
         if (_storeWriter is null)
         {
             return [dispatch, receipts];
         }
 
-        var store = new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage, _storedWatermark);
+        var store = new StoreStage(_storeWriter.ForConsumer(), _options.EventStorage);
         return _options.EventStorage == EventStorage.BeforeDispatch ? [store, dispatch, receipts] : [dispatch, store, receipts];
     }
 }

@@ -13,6 +13,9 @@ internal sealed class ReceiptStage(StoredWatermark? watermark = null) : IConsume
     public bool Process(EventProcessor consumer, long from, long to, CancellationToken abort)
     {
         EventRing ring = consumer.Ring;
+
+        // Every stage before this one is done with the batch: receipts waiting for these sequences may complete.
+        watermark?.Advance(ring.Partition, to);
         if (!ring.HasReceipts)
         {
             return true;

@@ -1,35 +1,38 @@
 namespace EventDriven.Ring;
 
 /// <summary>
-/// How far each partition's store stage has stored, so a received event's receipt can wait for the events its handlers published.
+/// How far each partition's consumer has got through all its stages, so a received event's receipt can wait for the events its
+/// handlers published.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A transport acknowledges a message when its receipt completes. If that happened as soon as the handlers returned, the events they
-/// published into the ring (in this partition or another) could still be waiting for the store stage: a crash right after the
-/// acknowledgement would lose them, and with them everything downstream (the outbox rows they carry). So a receipt completes only
-/// once every partition has stored up to the sequence it had claimed when the received event's handlers finished: everything
-/// published by then, follow-ups included, is durable. Costs nothing while no receipt waits.
-/// </remarks>
-/// <remarks>
-/// Then the <see cref="Transport.IReceiptBarrier"/>s (write-behind parts such as the saga store) are flushed before the receipts
-/// complete: what the handlers handed them is durable too. Without a store stage only the barriers are waited for.
+/// published into the ring (in this partition or another) could still be waiting: not stored (a crash right after the
+/// acknowledgement loses them and the outbox rows they carry), and not handled here (a saga that starts on one of them would never
+/// start, nothing dispatches a stored event again after a restart). So a receipt completes only once every partition's consumer has
+/// finished every stage (stored, handled) up to the sequence it had claimed when the received event's handlers finished. Then the
+/// <see cref="Transport.IReceiptBarrier"/>s (write-behind parts such as the saga store) are flushed: what those handlers wrote
+/// behind is durable too. Costs nothing while no receipt waits.
+/// </para>
+/// <para>
+/// The snapshot covers the received event's direct follow-ups; events their own handlers publish later (a second generation) are
+/// claimed after it and are not waited for. And it waits for every partition: one stuck in a slow handler delays receipts of all.
+/// </para>
 /// </remarks>
 internal sealed class StoredWatermark
 {
     private readonly Lock _gate = new();
     private readonly List<Waiting> _waiting = [];
     private readonly long[] _stored;
-    private readonly bool _tracksStore;
     private readonly Transport.IReceiptBarrier[] _barriers;
     private EventRing[] _rings = [];
     private volatile int _waitingCount;
     private bool _failed;
 
-    public StoredWatermark(int partitions, bool tracksStore, Transport.IReceiptBarrier[] barriers)
+    public StoredWatermark(int partitions, Transport.IReceiptBarrier[] barriers)
     {
         _stored = new long[partitions];
         Array.Fill(_stored, -1L);
-        _tracksStore = tracksStore;
         _barriers = barriers;
     }
 
@@ -39,7 +42,7 @@ internal sealed class StoredWatermark
     /// <summary>The rings whose claimed sequences the receipts wait for; set once the group exists.</summary>
     public void Attach(EventRing[] rings) => _rings = rings;
 
-    /// <summary>Called by partition <paramref name="partition"/>'s store stage once everything up to <paramref name="storedTo"/> is stored (or dead-lettered).</summary>
+    /// <summary>Called by partition <paramref name="partition"/>'s last stage once every stage is done with everything up to <paramref name="storedTo"/>.</summary>
     public void Advance(int partition, long storedTo)
     {
         Volatile.Write(ref _stored[partition], storedTo);
@@ -168,11 +171,6 @@ internal sealed class StoredWatermark
 
     private bool IsStored(long[] targets)
     {
-        if (!_tracksStore)
-        {
-            return true;
-        }
-
         for (int i = 0; i < targets.Length; i++)
         {
             if (Volatile.Read(ref _stored[i]) < targets[i])

@@ -7,8 +7,7 @@ namespace EventDriven.Store;
 /// <see cref="EventStoreWriter"/>. Composed before <see cref="DispatchStage"/> for <see cref="EventStorage.BeforeDispatch"/> (nothing
 /// is handled that is not stored) and after it for <see cref="EventStorage.AfterDispatch"/>.
 /// </summary>
-/// <remarks>Reports each stored batch to the bus's <see cref="StoredWatermark"/>, which receipts of received events wait on.</remarks>
-internal sealed class StoreStage(EventStoreWriter writer, EventStorage when, StoredWatermark? watermark = null) : IConsumerStage
+internal sealed class StoreStage(EventStoreWriter writer, EventStorage when) : IConsumerStage
 {
     /// <summary>The writer of this consumer (its counts feed the bus's <see cref="Diagnostics.EventBusCounters.Stored"/>).</summary>
     public EventStoreWriter Writer => writer;
@@ -18,7 +17,6 @@ internal sealed class StoreStage(EventStoreWriter writer, EventStorage when, Sto
         try
         {
             writer.StoreRange(consumer.Ring, from, to, abort);
-            watermark?.Advance(consumer.Ring.Partition, to);
             return true;
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -34,7 +32,6 @@ internal sealed class StoreStage(EventStoreWriter writer, EventStorage when, Sto
         {
             // The writer retries and dead-letters by itself; what reaches here is a bug or a failing fallback. Keep consuming.
             consumer.CountFault();
-            watermark?.Advance(consumer.Ring.Partition, to);
             return true;
         }
     }

@@ -47,6 +47,30 @@ public sealed class ReceiptDurabilityTests
         await bus.StopAsync();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Receipt_WaitsUntilTheFollowUpIsHandledHereToo(int partitions)
+    {
+        // A follow-up's local handler (a saga starting on it) must have run before the cause is acknowledged: after a restart nothing
+        // dispatches a stored event again, so an acknowledged cause whose follow-up was stored but not handled would leave it unhandled.
+        var store = new FollowUpGatedStore(StoreTestJson.CreateStore());
+        store.Release.SetResult(); // appends go through; the follow-up's handler is what is held
+        await using ServiceProvider provider = Create(store, partitions);
+        EventBus bus = provider.GetRequiredService<EventBus>();
+        using IDisposable publishes = bus.Subscribe(new PublishesPriceChange(bus));
+        var followUpHandler = new HeldPriceHandler();
+        using IDisposable holds = bus.Subscribe(followUpHandler);
+
+        Task receive = provider.GetRequiredService<IEventReceiver>().ReceiveAsync(new CouponApplied("HANDLED"), FromTheWire).AsTask();
+        await followUpHandler.Entered.Task;
+
+        Assert.False(receive.IsCompleted);
+        followUpHandler.Release.SetResult();
+        await receive;
+        await bus.StopAsync();
+    }
+
     [Fact]
     public async Task Receipt_WhoseFollowUpIsNeverStored_FailsWhenTheBusStops_SoTheTransportRedelivers()
     {
@@ -132,6 +156,19 @@ public sealed class ReceiptDurabilityTests
     {
         public ValueTask HandleAsync(CouponApplied @event, CancellationToken cancellationToken)
             => bus.PublishAsync(new PriceChanged(DeterministicId.From(@event.Id, "price"), 9.99m), cancellationToken);
+    }
+
+    private sealed class HeldPriceHandler : IEventHandler<PriceChanged>
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask HandleAsync(PriceChanged @event, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+        }
     }
 
     private sealed class SignalsHandled(TaskCompletionSource handled) : IEventHandler<CouponApplied>
