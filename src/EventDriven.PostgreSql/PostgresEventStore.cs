@@ -123,17 +123,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposa
     public async ValueTask<PostgresUnitOfWork> BeginUnitOfWorkAsync(TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         await EnsureUnitOfWorkTablesAsync(cancellationToken).ConfigureAwait(false);
-        NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgresUnitOfWork(_database, Serializer, _maxEventSize, timeProvider ?? TimeProvider.System, connection, transaction, owned: true);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await PostgresUnitOfWork.BeginOwnedAsync(_database, Serializer, _maxEventSize, timeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -21,7 +21,4 @@ public interface ISagaRuntime
 
     /// <inheritdoc cref="SagaRuntime{TState}.FireDueTimeoutsAsync(CancellationToken)"/>
     Task<int> FireDueTimeoutsAsync(CancellationToken cancellationToken = default);
-
-    /// <inheritdoc cref="SagaRuntime{TState}.FlushAsync(CancellationToken)"/>
-    ValueTask FlushAsync(CancellationToken cancellationToken = default) => default;
 }

@@ -13,7 +13,7 @@ namespace EventDriven.Sagas;
 /// </remarks>
 public sealed class SagaContext
 {
-    private readonly List<Func<IEventBus, CancellationToken, ValueTask>> _outbox = [];
+    private readonly List<SagaHeldEvent> _outbox = [];
 
     internal SagaContext(string sagaName, string correlationId, Guid triggerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -53,13 +53,10 @@ public sealed class SagaContext
 
     internal bool TimeoutCancelled { get; private set; }
 
-    internal List<Func<IEventBus, CancellationToken, ValueTask>> Outbox => _outbox;
+    internal List<SagaHeldEvent> Outbox => _outbox;
 
     /// <summary>The event being handled when the step began (inactive for a timeout): the cause of the events the step publishes.</summary>
     internal EventContext Cause { get; init; }
-
-    /// <summary>The events of <see cref="Outbox"/>, in the same order: what an <see cref="IAtomicSagaStore"/> appends with the state.</summary>
-    internal List<IEvent> Events { get; } = [];
 
     /// <summary>
     /// Publishes <paramref name="event"/> once the instance's new state is saved (see the remarks on <see cref="SagaContext"/>). The
@@ -73,8 +70,7 @@ public sealed class SagaContext
             throw new ArgumentNullException(nameof(@event));
         }
 
-        _outbox.Add((bus, cancellationToken) => bus.PublishAsync(@event, cancellationToken));
-        Events.Add(@event);
+        _outbox.Add(new SagaHeldEvent(@event, (bus, cancellationToken) => bus.PublishAsync(@event, cancellationToken)));
         return ValueTask.CompletedTask;
     }
 

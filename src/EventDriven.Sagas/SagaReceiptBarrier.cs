@@ -3,12 +3,11 @@ using EventDriven.Transport;
 namespace EventDriven.Sagas;
 
 /// <summary>
-/// A received event that moved a saga is acknowledged only once that step is durable: its events stored, then its state committed
-/// (<see cref="SagaRuntime{TState}.FlushAsync"/>). Acknowledged earlier, a crash would lose a step whose cause the broker no longer
-/// holds. Registered once per saga by <c>AddSaga</c>.
+/// A received event that moved a saga is acknowledged only once the saga store has made the step durable: acknowledged earlier, a
+/// crash would lose a step whose cause the broker no longer holds. One per container (every saga shares the store), registered by
+/// <c>AddSaga</c>.
 /// </summary>
-internal sealed class SagaReceiptBarrier<TState>(SagaRuntime<TState> runtime) : IReceiptBarrier
-    where TState : class, new()
+internal sealed class SagaReceiptBarrier(ISagaStore store) : IReceiptBarrier
 {
-    public ValueTask FlushAsync(CancellationToken cancellationToken) => runtime.FlushAsync(cancellationToken);
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => store.FlushAsync(cancellationToken);
 }

@@ -123,7 +123,7 @@ public sealed partial class SagaRuntime<TState>
         {
             SagaInstance<TState> instance = _instances.GetOrAdd(correlationId, s_newInstance);
             await instance.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            List<Func<IEventBus, CancellationToken, ValueTask>> outbox;
+            List<SagaHeldEvent> outbox;
             try
             {
                 if (instance.Evicted)

@@ -125,7 +125,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         {
             SagaInstance<TState> instance = _instances.GetOrAdd(correlationId, s_newInstance);
             await instance.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            List<Func<IEventBus, CancellationToken, ValueTask>>? outbox;
+            List<SagaHeldEvent>? outbox;
             try
             {
                 if (instance.Evicted)
@@ -211,7 +211,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     /// it is then a duplicate too; without a declaration it is counted, logged as a warning and, with
     /// <see cref="SagaLateEventBehavior.Throw"/>, thrown to the bus. The instance leaves memory afterwards.
     /// </summary>
-    private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyLateAsync<TEvent>(
+    private async ValueTask<List<SagaHeldEvent>?> ApplyLateAsync<TEvent>(
         SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, EventContext cause, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
@@ -253,7 +253,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         return context.Outbox;
     }
 
-    private async ValueTask<List<Func<IEventBus, CancellationToken, ValueTask>>?> ApplyAsync<TEvent>(
+    private async ValueTask<List<SagaHeldEvent>?> ApplyAsync<TEvent>(
         SagaInstance<TState> instance, string correlationId, SagaStep<TState, TEvent> step, TEvent @event, EventContext cause, CancellationToken cancellationToken)
         where TEvent : IEvent
     {
@@ -402,7 +402,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
 
         try
         {
-            if (_options.Durability == SagaDurability.AwaitCommit && _store is IAtomicSagaStore atomic && context.Events.Count > 0)
+            if (_options.Durability == SagaDurability.AwaitCommit && _store is IAtomicSagaStore atomic && context.Outbox.Count > 0)
             {
                 // The step's events commit with its state: a crash cannot keep one without the other. The bus stores them again
                 // when they are published below (same ids: one copy, no second outbox row) and dispatches them.
@@ -430,22 +430,16 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
     private SagaStepEvent[] StepEvents(SagaContext context)
     {
         EventContext cause = context.Cause;
-        var events = new SagaStepEvent[context.Events.Count];
+        var events = new SagaStepEvent[context.Outbox.Count];
         for (int i = 0; i < events.Length; i++)
         {
-            IEvent @event = context.Events[i];
+            IEvent @event = context.Outbox[i].Event;
             var append = cause.IsActive ? new Store.EventToAppend(@event, cause.EventId, cause.CorrelationId) : new Store.EventToAppend(@event, null, @event.Id);
             events[i] = new SagaStepEvent(_streamOf(@event), append);
         }
 
         return events;
     }
-
-    /// <summary>
-    /// Completes once every save of this runtime so far is durable (the store flushed). What the receipt of a received event waits
-    /// for (<see cref="EventDriven.Transport.IReceiptBarrier"/>), so a message that moved a saga is acknowledged only after the step.
-    /// </summary>
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _store.FlushAsync(cancellationToken);
 
     /// <summary>
     /// A write-behind save failed after its step returned: count and log it, and mark the cached copy stale so the next event reloads.
@@ -465,7 +459,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         }
     }
 
-    private async ValueTask PublishAsync(List<Func<IEventBus, CancellationToken, ValueTask>>? outbox, CancellationToken cancellationToken)
+    private async ValueTask PublishAsync(List<SagaHeldEvent>? outbox, CancellationToken cancellationToken)
     {
         if (outbox is null)
         {
@@ -475,7 +469,7 @@ public sealed partial class SagaRuntime<TState> : ISagaRuntime, IAsyncDisposable
         // Every follow-up is published even if one fails (inline mode: a downstream handler threw; FailFast: a full ring): the state
         // is saved and a redelivery of the trigger is ignored as handled, so an event skipped here would never be published.
         List<Exception>? failures = null;
-        foreach (Func<IEventBus, CancellationToken, ValueTask> publish in outbox)
+        foreach ((_, Func<IEventBus, CancellationToken, ValueTask> publish) in outbox)
         {
             try
             {

@@ -55,8 +55,8 @@ public static class SagaServiceCollectionExtensions
             sp.GetService<IMeterFactory>(),
             sp.GetService<EventDrivenOptions>()?.StreamSelector));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISagaRuntime, SagaRuntime<TState>>(static sp => sp.GetRequiredService<SagaRuntime<TState>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventDriven.Transport.IReceiptBarrier, SagaReceiptBarrier<TState>>(
-            static sp => new SagaReceiptBarrier<TState>(sp.GetRequiredService<SagaRuntime<TState>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventDriven.Transport.IReceiptBarrier, SagaReceiptBarrier>(
+            static sp => new SagaReceiptBarrier(sp.GetRequiredService<ISagaStore>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SagaHostedService<TState>>(
             static sp => new SagaHostedService<TState>(sp.GetRequiredService<SagaRuntime<TState>>())));
         return services;

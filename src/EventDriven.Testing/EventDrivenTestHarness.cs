@@ -187,12 +187,6 @@ public sealed class EventDrivenTestHarness : IDisposable
             }
         }
 
-        // Held saves (waiting for their step's events to be stored) are handed to the store, and the store flushed.
-        foreach (ISagaRuntime saga in Sagas)
-        {
-            await saga.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         if (_services.GetService<ISagaStore>() is { } store)
         {
             await store.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
     private readonly HandlerFailurePolicy _failurePolicy;
     private readonly RouteTable _routes;
     private readonly EventStoreWriter? _storeWriter;
-    private StoredWatermark? _storedWatermark;
+    private ReceiptWatermark? _receiptWatermark;
     private IReceiptBarrier[]? _receiptBarriers;
     private readonly InlineStoreAndPublish? _inlineStore;
     private ConsumerGroup? _consumers;
@@ -327,7 +327,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             if (_consumers is { } consumers)
             {
                 await consumers.StopAsync(_options.StopTimeout, cancellationToken).ConfigureAwait(false);
-                _storedWatermark?.FailWaiting();
+                _receiptWatermark?.FailWaiting();
                 LogAbandoned(consumers);
             }
         }
@@ -438,10 +438,10 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
             return;
         }
 
-        Transport.IReceiptBarrier[] receiptBarriers = ReceiptBarriers();
-        _storedWatermark = _storeWriter is null && receiptBarriers.Length == 0 ? null : new StoredWatermark(_options.Partitions, receiptBarriers);
+        IReceiptBarrier[] receiptBarriers = ReceiptBarriers();
+        _receiptWatermark = _storeWriter is null && receiptBarriers.Length == 0 ? null : new ReceiptWatermark(_options.Partitions, receiptBarriers);
         var consumers = new ConsumerGroup(_options, ConsumerStages);
-        _storedWatermark?.Attach(consumers.Rings);
+        _receiptWatermark?.Attach(consumers.Rings);
         _ringPublisher = new RingPublisher(consumers, _metrics, _inlineStore);
         _consumers = consumers;
         consumers.Start();
@@ -457,7 +457,7 @@ public sealed class EventBus : IEventBus, IEventReceiver, IDisposable, IAsyncDis
         var dispatch = new DispatchStage(_metrics);
         // Last: a received event is finished only when every stage before is, once what its handlers published went through every
         // stage too (stored, handled here), and once the receipt barriers flushed what those handlers wrote behind.
-        var receipts = new ReceiptStage(_storedWatermark);
+        var receipts = new ReceiptStage(_receiptWatermark);
         if (_storeWriter is null)
         {
             return [dispatch, receipts];

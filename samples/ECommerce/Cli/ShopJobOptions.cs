@@ -76,30 +76,10 @@ public sealed record ShopJobOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (Orders < 1)
-        {
-            throw new ArgumentException($"--orders is {Orders}; place at least 1 order.");
-        }
-
-        if (Customers < 1)
-        {
-            throw new ArgumentException($"--customers is {Customers}; at least 1 customer must shop.");
-        }
-
-        Mix.Validate();
-        if (double.IsNaN(TransientFailureRate) || TransientFailureRate is < 0 or > 1)
-        {
-            throw new ArgumentException($"--transient-failure-rate is {TransientFailureRate}; a rate is a share between 0 and 1.");
-        }
-
+        ValidateWorkload(Orders, Customers, Mix, TransientFailureRate, PaymentTimeout);
         if (DispatchMode != DispatchMode.RingBuffer)
         {
             throw new ArgumentException($"DispatchMode {DispatchMode} is not supported by the shop: its services rely on the ring's single consumer (one handler at a time), and the bus retries failed handlers on the ring only.");
-        }
-
-        if (PaymentTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"--payment-timeout-ms is {PaymentTimeout.TotalMilliseconds}; it must be positive.");
         }
 
         if (DatabasePath is { Length: 0 })
@@ -107,16 +87,49 @@ public sealed record ShopJobOptions
             throw new ArgumentException("--db is empty; give a file path, e.g. --db ./shop.db.");
         }
 
-        if (PostgresConnectionString is { } postgres)
+        ValidatePostgres(PostgresConnectionString);
+    }
+
+    /// <summary>What the in-process and the distributed job both check: the orders, the customers, the mix and the payment settings.</summary>
+    internal static void ValidateWorkload(int orders, int customers, OrderMix mix, double transientFailureRate, TimeSpan paymentTimeout)
+    {
+        if (orders < 1)
         {
-            try
-            {
-                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
-            }
-            catch (ArgumentException invalid)
-            {
-                throw new ArgumentException($"--postgres is not a valid connection string ({invalid.Message}); e.g. --postgres \"Host=localhost;Username=shop;Password=secret;Database=shop\".", invalid);
-            }
+            throw new ArgumentException($"--orders is {orders}; place at least 1 order.");
+        }
+
+        if (customers < 1)
+        {
+            throw new ArgumentException($"--customers is {customers}; at least 1 customer must shop.");
+        }
+
+        mix.Validate();
+        if (double.IsNaN(transientFailureRate) || transientFailureRate is < 0 or > 1)
+        {
+            throw new ArgumentException($"--transient-failure-rate is {transientFailureRate}; a rate is a share between 0 and 1.");
+        }
+
+        if (paymentTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--payment-timeout-ms is {paymentTimeout.TotalMilliseconds}; it must be positive.");
+        }
+    }
+
+    /// <summary>Throws when <paramref name="connectionString"/> (when given) is not an Npgsql connection string.</summary>
+    internal static void ValidatePostgres(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new ArgumentException($"--postgres is not a valid connection string ({invalid.Message}); e.g. --postgres \"Host=localhost;Username=shop;Password=secret;Database=shop\".", invalid);
         }
     }
 }

@@ -59,27 +59,7 @@ public sealed record DistributedJobOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (Orders < 1)
-        {
-            throw new ArgumentException($"--orders is {Orders}; place at least 1 order.");
-        }
-
-        if (Customers < 1)
-        {
-            throw new ArgumentException($"--customers is {Customers}; at least 1 customer must shop.");
-        }
-
-        Mix.Validate();
-        if (double.IsNaN(TransientFailureRate) || TransientFailureRate is < 0 or > 1)
-        {
-            throw new ArgumentException($"--transient-failure-rate is {TransientFailureRate}; a rate is a share between 0 and 1.");
-        }
-
-        if (PaymentTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"--payment-timeout-ms is {PaymentTimeout.TotalMilliseconds}; it must be positive.");
-        }
-
+        Cli.ShopJobOptions.ValidateWorkload(Orders, Customers, Mix, TransientFailureRate, PaymentTimeout);
         if (PaymentsInstances is < 1 or > 16)
         {
             throw new ArgumentException($"--payments-instances is {PaymentsInstances}; run between 1 and 16 Payments processes.");
@@ -90,18 +70,7 @@ public sealed record DistributedJobOptions
             throw new ArgumentException($"--rabbitmq is {uri}; give an amqp:// or amqps:// URI, e.g. amqp://guest:guest@127.0.0.1:5672/.");
         }
 
-        if (Postgres is { } server)
-        {
-            try
-            {
-                _ = new Npgsql.NpgsqlConnectionStringBuilder(server);
-            }
-            catch (ArgumentException invalid)
-            {
-                throw new ArgumentException($"--postgres is not a valid connection string ({invalid.Message}); e.g. --postgres \"Host=127.0.0.1;Username=postgres;Database=shop\".", invalid);
-            }
-        }
-
+        Cli.ShopJobOptions.ValidatePostgres(Postgres);
         if (string.IsNullOrWhiteSpace(Directory))
         {
             throw new ArgumentException("--db is empty; give the folder for the services' databases.");

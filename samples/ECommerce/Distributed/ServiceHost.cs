@@ -96,20 +96,17 @@ public static class ServiceHost
     /// <summary>Rebuilds the in-memory state of <paramref name="service"/> from its own store: its history is the truth after a kill.</summary>
     private static async Task RestoreAsync(IServiceProvider provider, ShopService service)
     {
-        Action<EventDriven.IEvent>? replay = service.Name switch
-        {
-            "inventory" => provider.GetRequiredService<StockLevels>().Replay,
-            _ => null,
-        };
-        if (replay is null)
+        // Only Inventory keeps state in memory (Payments' is the provider's books, Orders' the saga store).
+        if (!ReferenceEquals(service, ShopService.Inventory))
         {
             return;
         }
 
+        StockLevels stock = provider.GetRequiredService<StockLevels>();
         IEventStore store = provider.GetRequiredService<IEventStore>();
         await foreach (StoredEvent stored in store.ReadAllAsync(0).ConfigureAwait(false))
         {
-            replay(store.Serializer.Deserialize(stored));
+            stock.Replay(store.Serializer.Deserialize(stored));
         }
     }
 

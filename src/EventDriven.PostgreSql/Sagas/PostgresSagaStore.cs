@@ -90,19 +90,7 @@ public sealed class PostgresSagaStore : IAtomicSagaStore, IAsyncDisposable, IDis
         }
 
         _serializer ??= _options.Serializer ?? new EventDriven.Serialization.JsonEventSerializer(_options.EventTypes ?? new EventDriven.Serialization.EventTypeRegistry());
-        NpgsqlConnection connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        NpgsqlTransaction transaction;
-        try
-        {
-            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        await using var unit = new PostgresUnitOfWork(_database, _serializer, _options.MaxEventSize, TimeProvider.System, connection, transaction, owned: true);
+        await using PostgresUnitOfWork unit = await PostgresUnitOfWork.BeginOwnedAsync(_database, _serializer, _options.MaxEventSize, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         await unit.SaveSagaAsync(record, expectedRevision, cancellationToken).ConfigureAwait(false);
         foreach (SagaStepEvent step in events)
         {

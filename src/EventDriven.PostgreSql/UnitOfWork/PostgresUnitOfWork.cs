@@ -55,6 +55,22 @@ public sealed class PostgresUnitOfWork : IAsyncDisposable
         _owned = owned;
     }
 
+    /// <summary>A unit on a connection and transaction of its own, opened from <paramref name="database"/>'s pool; disposing it closes them.</summary>
+    internal static async ValueTask<PostgresUnitOfWork> BeginOwnedAsync(PostgresDatabase database, IEventSerializer serializer, int maxEventSize, TimeProvider time, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return new PostgresUnitOfWork(database, serializer, maxEventSize, time, connection, transaction, owned: true);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>The connection: run your own commands on it, with <see cref="Transaction"/>.</summary>
     public NpgsqlConnection Connection { get; }
 

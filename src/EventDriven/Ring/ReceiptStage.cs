@@ -3,10 +3,10 @@ namespace EventDriven.Ring;
 /// <summary>
 /// The last consumer stage: completes the <see cref="DeliveryReceipt"/>s of received events in the batch, after every earlier stage
 /// (store, dispatch) finished with them, so a transport acknowledges a message only once this process is done with it. Costs one
-/// read per batch while nothing was received. When the bus stores events, the receipts complete through the <see cref="StoredWatermark"/>:
-/// once the events the handlers published are stored too.
+/// read per batch while nothing was received. With a <see cref="ReceiptWatermark"/> (the bus stores events, or has receipt barriers)
+/// the receipts complete through it: once the events the handlers published went through every stage too.
 /// </summary>
-internal sealed class ReceiptStage(StoredWatermark? watermark = null) : IConsumerStage
+internal sealed class ReceiptStage(ReceiptWatermark? watermark = null) : IConsumerStage
 {
     private readonly List<DeliveryReceipt> _batch = [];
 
@@ -40,7 +40,7 @@ internal sealed class ReceiptStage(StoredWatermark? watermark = null) : IConsume
 
         if (_batch.Count > 0)
         {
-            watermark!.CompleteWhenStored(_batch);
+            watermark!.CompleteWhenFinished(_batch);
             _batch.Clear();
         }
 

@@ -6,7 +6,7 @@ namespace EventDriven.Transport;
 /// </summary>
 /// <remarks>
 /// The bus completes a received event's receipt (<see cref="IEventReceiver.ReceiveAsync"/>) only after the handlers ran, the events
-/// they published were stored (when the bus stores events), and every registered barrier's <see cref="FlushAsync"/> completed:
+/// they published were stored and handled here (ring mode), and every registered barrier's <see cref="FlushAsync"/> completed:
 /// acknowledging earlier would let a crash lose a write whose cause the broker no longer holds. Register one as a singleton
 /// (<c>services.TryAddEnumerable(ServiceDescriptor.Singleton&lt;IReceiptBarrier, MyBarrier&gt;())</c>); <c>AddSaga</c> registers one for the saga store.
 /// </remarks>

@@ -19,50 +19,46 @@ namespace EventDriven.Ring;
 /// claimed after it and are not waited for. And it waits for every partition: one stuck in a slow handler delays receipts of all.
 /// </para>
 /// </remarks>
-internal sealed class StoredWatermark
+internal sealed class ReceiptWatermark
 {
     private readonly Lock _gate = new();
     private readonly List<Waiting> _waiting = [];
-    private readonly long[] _stored;
+    private readonly long[] _finished;
     private readonly Transport.IReceiptBarrier[] _barriers;
     private EventRing[] _rings = [];
     private volatile int _waitingCount;
     private bool _failed;
 
-    public StoredWatermark(int partitions, Transport.IReceiptBarrier[] barriers)
+    public ReceiptWatermark(int partitions, Transport.IReceiptBarrier[] barriers)
     {
-        _stored = new long[partitions];
-        Array.Fill(_stored, -1L);
+        _finished = new long[partitions];
+        Array.Fill(_finished, -1L);
         _barriers = barriers;
     }
-
-    /// <summary>Groups of receipts still waiting for a store stage (tests and diagnostics).</summary>
-    public int WaitingGroups => _waitingCount;
 
     /// <summary>The rings whose claimed sequences the receipts wait for; set once the group exists.</summary>
     public void Attach(EventRing[] rings) => _rings = rings;
 
-    /// <summary>Called by partition <paramref name="partition"/>'s last stage once every stage is done with everything up to <paramref name="storedTo"/>.</summary>
-    public void Advance(int partition, long storedTo)
+    /// <summary>Called by partition <paramref name="partition"/>'s last stage once every stage is done with everything up to <paramref name="finishedTo"/>.</summary>
+    public void Advance(int partition, long finishedTo)
     {
-        Volatile.Write(ref _stored[partition], storedTo);
+        Volatile.Write(ref _finished[partition], finishedTo);
         if (_waitingCount != 0)
         {
-            CompleteStored();
+            CompleteFinished();
         }
     }
 
-    private void CompleteStored()
+    private void CompleteFinished()
     {
         List<DeliveryReceipt>? ready = null;
         lock (_gate)
         {
             for (int i = _waiting.Count - 1; i >= 0; i--)
             {
-                if (IsStored(_waiting[i].Targets))
+                if (IsFinished(_waiting[i].Targets))
                 {
                     (ready ??= []).AddRange(_waiting[i].Receipts);
-
                     _waiting.RemoveAt(i);
                 }
             }
@@ -70,15 +66,14 @@ internal sealed class StoredWatermark
             _waitingCount = _waiting.Count;
         }
 
-
         if (ready is not null)
         {
             Complete(ready);
         }
     }
 
-    /// <summary>Completes <paramref name="receipts"/> once everything published up to now, in every partition, is stored.</summary>
-    public void CompleteWhenStored(List<DeliveryReceipt> receipts)
+    /// <summary>Completes <paramref name="receipts"/> once everything published up to now, in every partition, went through every stage.</summary>
+    public void CompleteWhenFinished(List<DeliveryReceipt> receipts)
     {
         var targets = new long[_rings.Length];
         for (int i = 0; i < targets.Length; i++)
@@ -86,7 +81,7 @@ internal sealed class StoredWatermark
             targets[i] = _rings[i].Sequencer.ClaimedSequence;
         }
 
-        if (IsStored(targets))
+        if (IsFinished(targets))
         {
             Complete([.. receipts]);
             return;
@@ -102,18 +97,18 @@ internal sealed class StoredWatermark
             }
         }
 
-        // Checked again outside the lock: a store stage may have advanced between the first check and the enqueue.
+        // Checked again outside the lock: a consumer may have advanced between the first check and the enqueue.
         if (receipts.Count > 0)
         {
             Fail(receipts);
         }
         else
         {
-            CompleteStored();
+            CompleteFinished();
         }
     }
 
-    /// <summary>The bus stopped: receipts still waiting will not be stored by this process; fail them so the transport redelivers.</summary>
+    /// <summary>The bus stopped: receipts still waiting will not be finished by this process; fail them so the transport redelivers.</summary>
     public void FailWaiting()
     {
         List<DeliveryReceipt> failed = [];
@@ -134,7 +129,7 @@ internal sealed class StoredWatermark
 
     private static void Fail(List<DeliveryReceipt> receipts)
         => receipts.ForEach(static r => r.TrySetException(new OperationCanceledException(
-            "The bus stopped before the events published while handling this received event were stored; do not acknowledge it: let it be redelivered.")));
+            "The bus stopped before the events published while handling this received event were stored and handled; do not acknowledge it: let it be redelivered.")));
 
     /// <summary>Completes <paramref name="receipts"/> now, or once every barrier flushed (failing them if one cannot).</summary>
     private void Complete(List<DeliveryReceipt> receipts)
@@ -169,11 +164,11 @@ internal sealed class StoredWatermark
         receipts.ForEach(static r => r.TrySetResult());
     }
 
-    private bool IsStored(long[] targets)
+    private bool IsFinished(long[] targets)
     {
         for (int i = 0; i < targets.Length; i++)
         {
-            if (Volatile.Read(ref _stored[i]) < targets[i])
+            if (Volatile.Read(ref _finished[i]) < targets[i])
             {
                 return false;
             }
