@@ -53,6 +53,25 @@ namespace EventDriven.Generators
                 .WithTrackingName(TrackingNames.SagaGlue);
             context.RegisterSourceOutput(sagas, static (output, spec) => SagaGlue.Emit(output, spec));
 
+            IncrementalValuesProvider<AggregateParseResult> aggregates = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    Aggregates.AggregateParser.AttributeName,
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (context, cancellationToken) => Aggregates.AggregateParser.Parse(context, cancellationToken))
+                .WithTrackingName(TrackingNames.Aggregates);
+            context.RegisterSourceOutput(aggregates, static (output, result) =>
+            {
+                foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+
+                if (result.Spec is not null)
+                {
+                    Aggregates.AggregateEmitter.Emit(output, result.Spec);
+                }
+            });
+
             IncrementalValueProvider<EquatableArray<HandlerSpec>> handlers = parsed
                 .Where(static result => result.Handler is not null)
                 .Select(static (result, _) => result.Handler!)

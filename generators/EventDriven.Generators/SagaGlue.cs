@@ -115,7 +115,7 @@ namespace EventDriven.Generators
                 return result;
             }
 
-            List<string>? declarations = PartialDeclarations(type, cancellationToken);
+            List<string>? declarations = PartialDeclarations.Read(type, cancellationToken);
             if (declarations is null)
             {
                 result.Diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.SagaNotPartial, location, display));
@@ -211,35 +211,6 @@ namespace EventDriven.Generators
             SimpleNameSyntax simple => simple,
             _ => null,
         };
-
-        /// <summary>The <c>partial class X</c> lines from the outermost containing type in, or null when one of them is not partial.</summary>
-        private static List<string>? PartialDeclarations(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            var declarations = new List<string>();
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.DeclaringSyntaxReferences.Length == 0)
-                {
-                    return null;
-                }
-
-                foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
-                {
-                    if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
-                        || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    {
-                        return null;
-                    }
-                }
-
-                string keyword = current.IsRecord
-                    ? current.TypeKind == TypeKind.Struct ? "record struct" : "record"
-                    : current.TypeKind == TypeKind.Struct ? "struct" : "class";
-                declarations.Insert(0, "partial " + keyword + " " + current.Name);
-            }
-
-            return declarations;
-        }
 
         /// <summary>
         /// An instance field or property of type <paramref name="runtime"/> declared in the class (as <c>this.Name</c>), else a primary

@@ -7,6 +7,7 @@ namespace EventDriven.Generators
         public const string HandlerSpecs = nameof(HandlerSpecs);
         public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
         public const string SagaGlue = nameof(SagaGlue);
+        public const string Aggregates = nameof(Aggregates);
         public const string AssemblyInfo = nameof(AssemblyInfo);
         public const string Table = nameof(Table);
         public const string EventTypes = nameof(EventTypes);

@@ -23,6 +23,10 @@ namespace EventDriven.Generators.Diagnostics
         public const string SagaWithoutRuntimeId = "EDG011";
         public const string SagaWithoutDefineId = "EDG012";
         public const string DisposableTransientHandlerId = "EDG013";
+        public const string AggregateNotPartialId = "EDG014";
+        public const string NotAnAggregateId = "EDG015";
+        public const string AggregateWithoutConstructorId = "EDG016";
+        public const string ApplyMethodIgnoredId = "EDG017";
 
         private const string Category = "EventDriven.Generator";
         private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
@@ -108,6 +112,31 @@ namespace EventDriven.Generators.Diagnostics
             "'{0}' is a transient handler (by {1}) and disposable: transients are resolved from the root container, which keeps every disposable instance it creates until the application stops; make it Lifetime = HandlerLifetime.Scoped (disposed after each event) or a singleton",
             "A transient handler is resolved from the root container once per event. The container tracks disposable transients so it can dispose them at shutdown, so every event would leak one instance. A scoped handler gets a scope per event, disposed when the handler completes.");
 
+        public static readonly DiagnosticDescriptor AggregateNotPartial = Create(
+            AggregateNotPartialId,
+            "Aggregate class is not partial",
+            "'{0}' is an [Aggregate] but it (or a type containing it) is not partial; declare every part partial so the generator can write its event switch",
+            "The generator writes the aggregate's ApplyEvent switch and factory into another part of the class.");
+
+        public static readonly DiagnosticDescriptor NotAnAggregate = Create(
+            NotAnAggregateId,
+            "Class cannot be an aggregate",
+            "'{0}' cannot be an [Aggregate]: {1}",
+            "An aggregate is a concrete, non-generic class deriving from EventDriven.Aggregates.AggregateRoot.");
+
+        public static readonly DiagnosticDescriptor AggregateWithoutConstructor = Create(
+            AggregateWithoutConstructorId,
+            "Aggregate has no parameterless constructor",
+            "'{0}' has no parameterless constructor; the repository creates an empty instance before applying the stream's events, so add one (it may be private)",
+            "The generated factory calls the parameterless constructor; the aggregate's state then comes from its events only.");
+
+        public static readonly DiagnosticDescriptor ApplyMethodIgnored = Create(
+            ApplyMethodIgnoredId,
+            "Apply method is not an event applier",
+            "'{0}.{1}' is named Apply but is not called for any event: {2}",
+            "The generated switch calls instance methods named Apply that return void and take one parameter of an IEvent type. Any other Apply method is not called on load, which is almost always a mistake.",
+            DiagnosticSeverity.Warning);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [AbstractHandlerId] = AbstractHandler,
@@ -123,6 +152,10 @@ namespace EventDriven.Generators.Diagnostics
             [SagaWithoutRuntimeId] = SagaWithoutRuntime,
             [SagaWithoutDefineId] = SagaWithoutDefine,
             [DisposableTransientHandlerId] = DisposableTransientHandler,
+            [AggregateNotPartialId] = AggregateNotPartial,
+            [NotAnAggregateId] = NotAnAggregate,
+            [AggregateWithoutConstructorId] = AggregateWithoutConstructor,
+            [ApplyMethodIgnoredId] = ApplyMethodIgnored,
         };
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];
