@@ -1,7 +1,12 @@
+using EventDriven.Aggregates;
 using EventDriven.Outbox;
+using EventDriven.Projections;
 using EventDriven.Reliability;
 using EventDriven.Sqlite;
+using EventDriven.Sqlite.Projections;
+using EventDriven.Sqlite.Snapshots;
 using EventDriven.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +45,14 @@ public static class SqliteServiceCollectionExtensions
 
         // The saga store (ISagaStore), in the same file; an ISagaStore registered before is kept.
         SqliteSagaServiceCollectionExtensions.AddSqliteSagaStoreFromOptions(services);
+
+        // Projection checkpoints (for AddProjection<TProjection, SqliteProjectionWriter>), in the same file: read models there commit
+        // with their checkpoints. Opened only when a projection asks for them.
+        services.TryAddSingleton<IProjectionCheckpoints<SqliteProjectionWriter>>(static sp =>
+            new SqliteProjectionCheckpoints(sp.GetRequiredService<SqliteStoreOptions>(), sp.GetService<TimeProvider>()));
+
+        // Aggregate snapshots (ISnapshotStore, for AggregateRepository), in the same file.
+        services.TryAddSingleton<ISnapshotStore>(static sp => new SqliteSnapshotStore(sp.GetRequiredService<SqliteStoreOptions>()));
 
         // The outbox (IOutboxSource) for a relay (AddOutboxRelay, e.g. through AddEventDrivenRabbitMQ), when any event type leaves.
         if (options.Outbox.IsEnabled)

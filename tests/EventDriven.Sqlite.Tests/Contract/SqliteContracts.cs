@@ -18,3 +18,7 @@ public sealed class SqliteSagaStoreContractTests() : SagaStoreContractTests(new 
 public sealed class SqliteDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new SqliteReliabilityFactory());
 
 public sealed class SqliteOutboxContractTests() : OutboxContractTests(new SqliteOutboxFactory());
+
+public sealed class InMemoryProjectionContractTests() : ProjectionContractTests(new InMemoryProjectionFixture());
+
+public sealed class SqliteProjectionContractTests() : ProjectionContractTests(new SqliteProjectionFixture());
