@@ -20,6 +20,8 @@ internal static class PostgresSchema
     public const int DeadLettersVersion = 1;
     public const string OutboxComponent = "outbox";
     public const int OutboxVersion = 1;
+    public const string ProjectionsComponent = "projections";
+    public const int ProjectionsVersion = 1;
 
     /// <summary>The columns of a stored event, in the order <see cref="PostgresEventRows.Read"/> expects them.</summary>
     public const string EventColumns = "position, stream_id, stream_version, event_id, event_type, schema_version, occurred_at, causation_id, correlation_id, metadata, payload";
@@ -129,6 +131,15 @@ internal static class PostgresSchema
         INSERT INTO {s}.outbox_settings (id, partitions) VALUES (1, {partitions});
         """;
 
+    /// <summary>Each projection's checkpoint: its row is locked by the batch that moves it, so two runners never commit the same batch.</summary>
+    public static string ProjectionsSql(string s) => $"""
+        CREATE TABLE {s}.projection_checkpoints (
+            projection  text        NOT NULL PRIMARY KEY,
+            position    bigint      NOT NULL,
+            updated_at  timestamptz NOT NULL
+        );
+        """;
+
     /// <summary>The creation SQL of a component, in schema <paramref name="schema"/>.</summary>
     public static string CreateSql(string component, string schema, int outboxPartitions = 16) => component switch
     {
@@ -137,6 +148,7 @@ internal static class PostgresSchema
         SagasComponent => SagasSql(schema),
         DeadLettersComponent => DeadLettersSql(schema),
         OutboxComponent => OutboxSql(schema, outboxPartitions),
+        ProjectionsComponent => ProjectionsSql(schema),
         _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Not a component of the PostgreSQL store."),
     };
 
@@ -148,6 +160,7 @@ internal static class PostgresSchema
         SagasComponent => SagasVersion,
         DeadLettersComponent => DeadLettersVersion,
         OutboxComponent => OutboxVersion,
+        ProjectionsComponent => ProjectionsVersion,
         _ => throw new ArgumentOutOfRangeException(nameof(component), component, "Not a component of the PostgreSQL store."),
     };
 

@@ -1,5 +1,7 @@
 using EventDriven.Outbox;
 using EventDriven.PostgreSql;
+using EventDriven.PostgreSql.Projections;
+using EventDriven.Projections;
 using EventDriven.Reliability;
 using EventDriven.Sagas;
 using EventDriven.Store;
@@ -59,6 +61,9 @@ public static class PostgresServiceCollectionExtensions
 
         services.TryAddSingleton(static sp => new PostgresSagaStore(sp.GetRequiredService<PostgresStoreOptions>()));
         services.TryAddSingleton<ISagaStore>(static sp => sp.GetRequiredService<PostgresSagaStore>());
+
+        // Projection checkpoints (for AddProjection<TProjection, PostgresProjectionWriter>), in the same schema.
+        services.TryAddSingleton<IProjectionCheckpoints<PostgresProjectionWriter>>(static sp => new PostgresProjectionCheckpoints(sp.GetRequiredService<PostgresStoreOptions>()));
 
         // The outbox (IOutboxSource) for a relay (AddOutboxRelay, e.g. through AddEventDrivenRabbitMQ), when any event type leaves.
         if (options.Outbox.IsEnabled)

@@ -7,25 +7,83 @@
 // (crash_ledger), all in one transaction:
 //   UNIT <worker>-<n> <id>,<id>,... <mark event id> <saga correlation id>    before the unit is committed
 //   ACK <worker>-<n>                                                         after the commit
+// seed: appends <count> events (args[3]) over <workers> streams, then exits.
+// project | rebuild: runs the balances projection (ProjectedBalances.cs) with batches of args[3] events to the head of the store
+// (rebuild: from position 0), writing from inside its Apply, flushed:
+//   APPLIED <position>                 for every event it applies (inside the batch's transaction, before the commit)
+//   STALLED <position>                 when it reached position args[4] (if given): it then waits there, inside the transaction
+//   CAUGHT-UP <checkpoint>             once a read finds nothing new; then it exits
 // The test kills this process with SIGKILL at a random moment and checks the database against these lines.
+using EventDriven.Projections;
 using EventDriven.Sagas;
 using EventDriven.Serialization;
 using EventDriven.Sqlite;
 using EventDriven.Sqlite.CrashWriter;
+using EventDriven.Sqlite.Projections;
 using EventDriven.Store;
 using Microsoft.Data.Sqlite;
 
-if (args.Length is < 2 or > 3 || !int.TryParse(args[1], out int workers) || workers < 1 || (args.Length == 3 && args[2] is not ("appends" or "units")))
+string mode = args.Length >= 3 ? args[2] : "appends";
+if (args.Length is < 2 or > 5 || !int.TryParse(args[1], out int workers) || workers < 1
+    || mode is not ("appends" or "units" or "seed" or "project" or "rebuild")
+    || (mode is "seed" or "project" or "rebuild") != (args.Length >= 4)
+    || (args.Length == 5 && mode is not ("project" or "rebuild")))
 {
-    Console.Error.WriteLine("usage: EventDriven.Sqlite.CrashWriter <database path> <workers> [appends|units]");
+    Console.Error.WriteLine("usage: EventDriven.Sqlite.CrashWriter <database path> <workers> [appends|units | seed <count> | project <batch> [stall at] | rebuild <batch> [stall at]]");
     return 2;
 }
 
-bool units = args.Length == 3 && args[2] == "units";
+bool units = mode == "units";
 var registry = new EventTypeRegistry([]).Add("CrashEvent", 1, CrashJsonContext.Default.CrashEvent);
-await using var store = new SqliteEventStore(new SqliteStoreOptions { DatabasePath = args[0], Serializer = new JsonEventSerializer(registry) });
+var storeOptions = new SqliteStoreOptions { DatabasePath = args[0], Serializer = new JsonEventSerializer(registry) };
+await using var store = new SqliteEventStore(storeOptions);
 var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
 var outputGate = new Lock();
+
+if (mode == "seed")
+{
+    // One task per stream, so the store's writer commits their appends in groups.
+    int count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+    {
+        var seedRandom = new Random(worker);
+        int share = count / workers + (worker < count % workers ? 1 : 0);
+        for (int written = 0; written < share;)
+        {
+            var batch = new EventToAppend[Math.Min(share - written, seedRandom.Next(1, 50))];
+            for (int i = 0; i < batch.Length; i++)
+            {
+                batch[i] = new EventToAppend(new CrashEvent("crash-" + worker, worker, written + i));
+            }
+
+            await store.AppendAsync("crash-" + worker, batch, ExpectedVersion.Any);
+            written += batch.Length;
+        }
+    })));
+    return 0;
+}
+
+if (mode is "project" or "rebuild")
+{
+    int batchSize = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    await using var checkpoints = new SqliteProjectionCheckpoints(storeOptions);
+    long stallAt = args.Length == 5 ? long.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    var projection = new ProjectedBalances(position =>
+    {
+        output.WriteLine("APPLIED " + position.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (position == stallAt)
+        {
+            // Inside the batch's transaction, before its commit: the test kills the process here.
+            output.WriteLine("STALLED " + position.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Thread.Sleep(Timeout.Infinite);
+        }
+    });
+    var runner = new ProjectionRunner<SqliteProjectionWriter>(store, projection, checkpoints, new ProjectionRunnerOptions { BatchSize = batchSize });
+    output.WriteLine("READY");
+    await (mode == "rebuild" ? runner.RebuildAsync() : runner.CatchUpAsync());
+    output.WriteLine("CAUGHT-UP " + runner.Checkpoint.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
 
 void Say(string line)
 {

@@ -14,3 +14,5 @@ public sealed class PostgresSagaStoreContractTests() : SagaStoreContractTests(ne
 public sealed class PostgresDeadLetterStoreContractTests() : DeadLetterStoreContractTests(new PostgresReliabilityFactory());
 
 public sealed class PostgresOutboxContractTests() : OutboxContractTests(new PostgresOutboxFactory());
+
+public sealed class PostgresProjectionContractTests() : ProjectionContractTests(new PostgresProjectionFixture());
