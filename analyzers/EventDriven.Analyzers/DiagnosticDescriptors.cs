@@ -17,11 +17,16 @@ namespace EventDriven.Analyzers
         public const string BlockingCallId = "ED0007";
         public const string AsyncVoidId = "ED0008";
         public const string MutableEventId = "ED0009";
+        public const string ImpureApplyId = "ED0010";
+        public const string RaisedWithoutApplyId = "ED0011";
+        public const string ApplyNeverRaisedId = "ED0012";
+        public const string StateChangedOutsideApplyId = "ED0013";
 
         public const string SubscriptionsCategory = "EventDriven.Subscriptions";
         public const string IdempotencyCategory = "EventDriven.Idempotency";
         public const string HandlersCategory = "EventDriven.Handlers";
         public const string EventsCategory = "EventDriven.Events";
+        public const string AggregatesCategory = "EventDriven.Aggregates";
 
         private const string HelpLinkBase = "https://github.com/eventdriven/eventdriven/blob/main/docs/diagnostics/";
 
@@ -98,6 +103,38 @@ namespace EventDriven.Analyzers
             "'{0}' has a public setter on event '{1}'; events are facts shared by every handler, so make it init-only",
             "One event instance reaches every handler, the ring and the store. A public setter (or a public non-readonly field, or a positional record struct that is not readonly) lets one handler change what the others and later replays see.",
             EventsCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor ImpureApply = Create(
+            ImpureApplyId,
+            "Apply method has a side effect",
+            "'{0}' {1}: Apply runs again every time the aggregate is loaded or replayed, so the effect repeats; do it in the command method that raises the event, or in a handler of the event",
+            "An aggregate's Apply methods rebuild its state from stored events, on every load. They must only change the aggregate's own state: publishing, raising another event, awaiting, I/O (a bus, a store, HTTP, a database, a file) or reading the clock or a random source makes loading do it again or give a different state.",
+            AggregatesCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor RaisedWithoutApply = Create(
+            RaisedWithoutApplyId,
+            "Raised event has no Apply method",
+            "'{0}' raises '{1}' but has no Apply method for it: the event is stored, and changes nothing in the aggregate now or when it is loaded again",
+            "Raise applies the event through the generated switch; with no Apply for the event's type (or a base type or interface of it) the aggregate's state ignores it. Add an Apply method, empty if the event really changes nothing.",
+            AggregatesCategory,
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor ApplyNeverRaised = Create(
+            ApplyNeverRaisedId,
+            "Apply method for an event the aggregate never raises",
+            "'{0}' applies '{1}' but never raises it",
+            "Only events in the aggregate's stream reach its Apply methods, and the repository stores what the aggregate raises. An Apply for an event it never raises is dead code, unless that event is written to the stream by something else (an import, a migration).",
+            AggregatesCategory,
+            DiagnosticSeverity.Info);
+
+        public static readonly DiagnosticDescriptor StateChangedOutsideApply = Create(
+            StateChangedOutsideApplyId,
+            "Aggregate state changed outside Apply",
+            "'{0}' changes '{1}' in '{2}', not in an Apply method: the change is not an event, so it is lost when the aggregate is loaded again; raise an event and change the state in its Apply",
+            "An event-sourced aggregate's state is exactly what its stored events make it. An assignment, increment or collection change to its state anywhere but an Apply method (or its constructor, or RestoreSnapshot) holds only in this instance and disappears on the next load.",
+            AggregatesCategory,
             DiagnosticSeverity.Warning);
 
         private static DiagnosticDescriptor Create(string id, string title, string message, string description, string category, DiagnosticSeverity severity, params string[] tags)

@@ -67,7 +67,41 @@ public sealed class IncrementalCachingTests
         }
         """);
 
+    private static readonly SourceFile s_aggregate = new("Order.cs", """
+        using EventDriven;
+        using EventDriven.Aggregates;
+
+        namespace Shop
+        {
+            [Aggregate]
+            public sealed partial class Order : AggregateRoot
+            {
+                public int Placed { get; private set; }
+
+                public void Place() => Raise(new OrderPlaced(System.Guid.NewGuid(), System.DateTimeOffset.UnixEpoch));
+
+                private void Apply(OrderPlaced e) => Placed++;
+            }
+        }
+        """);
+
     public static TheoryData<string> TrackedStepNames => [.. TrackingNames()];
+
+    [Fact]
+    public void Driver_AfterEditingAnAggregateCommandBody_WritesNoNewAggregatePart()
+    {
+        CSharpCompilation compilation = Initial();
+        GeneratorDriver driver = FirstRun(compilation);
+        SyntaxTree order = compilation.SyntaxTrees.Single(static t => t.FilePath == s_aggregate.Path);
+
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(
+            order,
+            TestCompilation.Parse(s_aggregate with { Text = s_aggregate.Text.Replace("System.DateTimeOffset.UnixEpoch", "System.DateTimeOffset.MaxValue", StringComparison.Ordinal) })));
+
+        Assert.All(
+            driver.GetRunResult().Results.Single().TrackedSteps[Generators.TrackingNames.Aggregates].SelectMany(static s => s.Outputs),
+            static o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    }
 
     [Fact]
     public void Driver_AfterEditingASagaStepBody_WritesNoNewSagaGlue()
@@ -281,7 +315,7 @@ public sealed class IncrementalCachingTests
     }
 
     private static CSharpCompilation Initial()
-        => TestCompilation.Create("Shop", [MetadataReference.CreateFromFile(typeof(Sagas.SagaRuntime<>).Assembly.Location)], TestSources.Events, s_handlers, s_pricing);
+        => TestCompilation.Create("Shop", [MetadataReference.CreateFromFile(typeof(Sagas.SagaRuntime<>).Assembly.Location)], TestSources.Events, s_handlers, s_pricing, s_aggregate);
 
     private static GeneratorDriver FirstRun(CSharpCompilation compilation)
     {
