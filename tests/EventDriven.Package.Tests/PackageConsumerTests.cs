@@ -37,6 +37,10 @@ public sealed partial class PackageConsumerTests(PackageFixture fixture, ITestOu
         // Each event through new JsonEventSerializer() over the generated catalog and back, equal to the original.
         "serializer: OrderPlaced v1 A-1 42.50 equal=True",
         "serializer: PaymentCaptured v1 A-1 42.50 equal=True",
+
+        // An aggregate saved and loaded back (its snapshot taken when the save crossed the 2nd event), and a projection caught up.
+        "aggregate: ada 12.50 v2 snapshot at v2",
+        "projection: 2 deposits 12.50 checkpoint 3",
         "done",
     ];
 

@@ -44,4 +44,21 @@ foreach (IEvent @event in new IEvent[] { order, payment })
     Console.WriteLine($"serializer: {serialized.EventType} v{serialized.SchemaVersion} {amount} equal={copy.Equals(@event)}");
 }
 
+// Event sourcing: the aggregate's generated switch, its factory and its snapshot through the JSON source generator, then a
+// projection over the same store.
+var store = new InMemoryEventStore();
+var snapshots = new EventDriven.Aggregates.InMemorySnapshotStore();
+var accounts = new EventDriven.Aggregates.AggregateRepository(store, new EventDriven.Aggregates.AggregateRepositoryOptions { Snapshots = snapshots });
+Account account = await accounts.LoadAsync<Account>("account-1");
+account.Open("ada");
+account.Deposit(10m);
+account.Deposit(2.5m);
+await accounts.SaveAsync(account);
+Account loaded = await accounts.LoadAsync<Account>("account-1");
+Console.WriteLine($"aggregate: {loaded.Owner} {loaded.Balance.ToString("0.00", CultureInfo.InvariantCulture)} v{loaded.Version} snapshot at v{(await snapshots.LoadAsync("account-1"))?.StreamVersion}");
+var totals = new DepositTotals();
+var runner = new EventDriven.Projections.ProjectionRunner<EventDriven.Projections.InMemoryProjectionWriter>(store, totals, new EventDriven.Projections.InMemoryProjectionCheckpoints());
+await runner.CatchUpAsync();
+Console.WriteLine($"projection: {totals.Deposits} deposits {totals.Total.ToString("0.00", CultureInfo.InvariantCulture)} checkpoint {runner.Checkpoint}");
+
 Console.WriteLine("done");
