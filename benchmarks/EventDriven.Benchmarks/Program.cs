@@ -33,6 +33,11 @@ if (args is ["--store-throughput", .. var storeArgs])
     return await EventDriven.Benchmarks.Store.StoreThroughput.RunAsync(storeArgs);
 }
 
+if (args is ["--projection-throughput", .. var projectionArgs])
+{
+    return await EventDriven.Benchmarks.Projections.ProjectionThroughput.RunAsync(projectionArgs);
+}
+
 // `--quick`: a short in-process job so CI proves the benchmarks still compile and run; its numbers are not meant to be judged.
 bool quick = args.Contains("--quick");
 string[] rest = args.Where(a => a != "--quick").ToArray();

@@ -205,27 +205,38 @@ public sealed class ProjectionRunner<TWriter> : IProjectionRunner
         Volatile.Write(ref _checkpoint, checkpoint);
         Volatile.Write(ref _head, await _store.GetLastPositionAsync(cancellationToken).ConfigureAwait(false));
         long applied = 0;
-        var batch = new List<Projected>(Math.Min(_options.BatchSize, 4096));
-        while (true)
+        int capacity = Math.Min(_options.BatchSize, 4096);
+        var batch = new List<Projected>(capacity);
+        var next = new List<Projected>(capacity);
+        int skipped = await ReadBatchAsync(checkpoint, batch, cancellationToken).ConfigureAwait(false);
+        while (batch.Count > 0)
         {
-            batch.Clear();
-            int skipped = await ReadBatchAsync(checkpoint, batch, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0)
-            {
-                return applied;
-            }
-
             long last = batch[^1].Stored.Position;
+            List<Projected> committing = batch;
+            Task commit = _checkpoints.CommitAsync(_name, checkpoint, last, writer => ApplyBatch(committing, writer), cancellationToken).AsTask();
+
+            // The next batch is read and deserialized while this one commits (on the database's writer): the two overlap instead
+            // of adding up. It is only used once this commit succeeded.
+            next.Clear();
+            Task<int> reading = ReadBatchAsync(last, next, cancellationToken);
             try
             {
-                await _checkpoints.CommitAsync(_name, checkpoint, last, writer => ApplyBatch(batch, writer), cancellationToken).ConfigureAwait(false);
+                await commit.ConfigureAwait(false);
             }
             catch (ProjectionCheckpointConflictException conflict)
             {
+                await IgnoreAsync(reading).ConfigureAwait(false);
                 ProjectionLog.CheckpointMoved(_logger, _name, conflict.Expected, conflict.Actual, null);
                 checkpoint = await _checkpoints.LoadAsync(_name, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _checkpoint, checkpoint);
+                batch.Clear();
+                skipped = await ReadBatchAsync(checkpoint, batch, cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+            catch
+            {
+                await IgnoreAsync(reading).ConfigureAwait(false);
+                throw;
             }
 
             checkpoint = last;
@@ -238,6 +249,25 @@ public sealed class ProjectionRunner<TWriter> : IProjectionRunner
             applied += batch.Count - skipped;
             Interlocked.Add(ref _applied, batch.Count - skipped);
             Interlocked.Add(ref _skipped, skipped);
+
+            // A failure reading the next batch (an unreadable event) surfaces now, after this batch is committed.
+            skipped = await reading.ConfigureAwait(false);
+            (batch, next) = (next, batch);
+        }
+
+        return applied;
+    }
+
+    /// <summary>Waits for a read whose batch will not be used, so its failure is observed and no read outlives the call.</summary>
+    private static async Task IgnoreAsync(Task reading)
+    {
+        try
+        {
+            await reading.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The batch is discarded; a failure that matters is met again when the events are read for real.
         }
     }
 

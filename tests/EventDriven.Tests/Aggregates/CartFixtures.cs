@@ -96,7 +96,9 @@ public sealed partial class Cart : AggregateRoot, ISnapshotable<CartState>
         Raise(new ItemTaken(Guid.NewGuid(), sku));
     }
 
+#pragma warning disable ED0011 // On purpose: the tests show that an event without Apply is stored and passed over on load.
     public void View(string by) => Raise(new CartViewed(by));
+#pragma warning restore ED0011
 
     public CartState TakeSnapshot() => new(Customer, new Dictionary<string, int>(_lines, StringComparer.Ordinal), Gifts, Applied);
 
