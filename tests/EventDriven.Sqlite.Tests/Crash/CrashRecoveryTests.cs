@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using EventDriven.Sqlite.Tests.Fixtures;
 using EventDriven.Store;
 using Microsoft.Data.Sqlite;
@@ -192,20 +191,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
     private static async Task<ChildRun> RunChildUntilKilledAsync(string databasePath, int acksBeforeKill, int extraMilliseconds, string mode = "appends")
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CrashWriterPath());
-        start.ArgumentList.Add(databasePath);
-        start.ArgumentList.Add(Workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(mode);
-
         var run = new ChildRun();
         var enoughAcks = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using Process child = Process.Start(start) ?? throw new InvalidOperationException("the crash writer did not start");
+        using Process child = CrashWriterProcess.Start(databasePath, Workers.ToString(System.Globalization.CultureInfo.InvariantCulture), mode);
         Task<string> errors = child.StandardError.ReadToEndAsync();
         Task reading = Task.Run(async () =>
         {
@@ -233,13 +221,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await child.WaitForExitAsync();
         await reading;
         return run;
-    }
-
-    private static string CrashWriterPath()
-    {
-        string path = typeof(CrashRecoveryTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashWriterPath").Value!;
-        path = Path.GetFullPath(path);
-        return File.Exists(path) ? path : throw new FileNotFoundException("The crash writer is not built; build tests/EventDriven.Sqlite.Tests (it builds the writer too).", path);
     }
 
     private sealed record Unit(Guid[] EventIds, Guid MarkId, string SagaId);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using EventDriven.Sqlite.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -133,30 +132,8 @@ public sealed class ProjectionKillTests(ITestOutputHelper output)
 
     private static Child StartChild(string databasePath, int workers, string mode, int argument, long stallAt = 0)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CrashWriterPath());
-        start.ArgumentList.Add(databasePath);
-        start.ArgumentList.Add(workers.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(mode);
-        start.ArgumentList.Add(argument.ToString(CultureInfo.InvariantCulture));
-        if (stallAt > 0)
-        {
-            start.ArgumentList.Add(stallAt.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return new Child(Process.Start(start) ?? throw new InvalidOperationException("the crash writer did not start"));
-    }
-
-    private static string CrashWriterPath()
-    {
-        string path = typeof(ProjectionKillTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashWriterPath").Value!;
-        path = Path.GetFullPath(path);
-        return File.Exists(path) ? path : throw new FileNotFoundException("The crash writer is not built; build tests/EventDriven.Sqlite.Tests (it builds the writer too).", path);
+        string[] arguments = [databasePath, workers.ToString(CultureInfo.InvariantCulture), mode, argument.ToString(CultureInfo.InvariantCulture)];
+        return new Child(CrashWriterProcess.Start(stallAt > 0 ? [.. arguments, stallAt.ToString(CultureInfo.InvariantCulture)] : arguments));
     }
 
     private sealed record Model(string IntegrityCheck, long Checkpoint, Dictionary<string, (long Total, long Events)> Balances, List<long> Positions);
